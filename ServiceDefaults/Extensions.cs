@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using NutritionAspire.ServiceDefaults;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every NutritionAspire service shares: OpenTelemetry (OTLP, Prometheus, optional Zipkin),
+/// structured logs, health checks and the endpoints Kubernetes and Prometheus read.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>Paths that are polled by probes and scrapers; they are kept out of traces.</summary>
+    private static readonly string[] s_pollingPaths = ["/healthz", "/healthcheck", "/liveness", "/readiness", "/metrics"];
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureLogging();
+        builder.ConfigureOpenTelemetry(serviceName);
+        builder.AddDefaultHealthChecks();
+        return builder;
+    }
+
+    /// <summary>One JSON object per line, with trace and span ids, everywhere but Development.</summary>
+    private static void ConfigureLogging(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.Configure(options =>
+            options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+    }
+
+    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        var openTelemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+                resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : serviceName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(NutritionTelemetry.MeterName)
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(options =>
+                    options.Filter = context => !s_pollingPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+                .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            openTelemetry.UseOtlpExporter();
+        }
+
+        // Compatibility with the original services, which exported Zipkin v2 spans to this URL.
+        if (builder.Configuration["ZIPKIN_COLLECTOR_ENDPOINT"] is { Length: > 0 } zipkin)
+        {
+            if (!Uri.TryCreate(zipkin, UriKind.Absolute, out var zipkinUri))
+            {
+                throw new InvalidOperationException(
+                    $"ZIPKIN_COLLECTOR_ENDPOINT must be an absolute URL such as http://zipkin:9411/api/v2/spans, got '{zipkin}'.");
+            }
+
+            // The Zipkin exporter is deprecated upstream in favour of OTLP; it stays only for this compatibility switch.
+#pragma warning disable CS0618
+            openTelemetry.WithTracing(tracing => tracing.AddZipkinExporter(options => options.Endpoint = zipkinUri));
+#pragma warning restore CS0618
+        }
+    }
+
+    private static void AddDefaultHealthChecks(this IHostApplicationBuilder builder) =>
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live])
+            .AddCheck<LifetimeHealthCheck>("lifetime", tags: [HealthTags.Ready]);
+
+    /// <summary>Maps <c>/metrics</c> (Prometheus text format) in every environment.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint().DisableHttpMetrics();
+        return app;
+    }
+
+    /// <summary>Maps a health endpoint over the registered checks, in every environment (probes need it).</summary>
+    public static IEndpointConventionBuilder MapHealthEndpoint(
+        this WebApplication app, string pattern, Func<HealthReport, IResult> respond, string? tag = null) =>
+        app.MapGet(pattern, async (HealthCheckService health, CancellationToken cancellationToken) =>
+                respond(await health.CheckHealthAsync(
+                    tag is null ? null : registration => registration.Tags.Contains(tag), cancellationToken)))
+            .DisableHttpMetrics()
+            .ExcludeFromDescription();
+}

@@ -1,0 +1,13 @@
+using Grpc.Core;
+using NutritionAspire.Contracts.Bmr;
+
+namespace NutritionAspire.Bmr;
+
+public sealed class BmrService : BMRService.BMRServiceBase
+{
+    public override Task<Response> SayHello(Message request, ServerCallContext context)
+    {
+        var result = BasalMetabolicRate.Calculate(request.Gender, request.Weight, request.Height, request.Age, request.Activity);
+        return Task.FromResult(new Response { Bmr = result.Bmr, Necessity = result.Necessity });
+    }
+}

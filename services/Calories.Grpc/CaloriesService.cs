@@ -1,0 +1,13 @@
+using Grpc.Core;
+using NutritionAspire.Contracts.Calories;
+
+namespace NutritionAspire.Calories;
+
+public sealed class CaloriesService : Contracts.Calories.CaloriesService.CaloriesServiceBase
+{
+    public override Task<Response> SayHello(Message request, ServerCallContext context)
+    {
+        var result = CalorieTargets.Calculate(request.Necessity);
+        return Task.FromResult(new Response { Loss = result.Loss, Gain = result.Gain, Maintain = result.Maintain });
+    }
+}

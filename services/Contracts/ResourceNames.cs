@@ -1,0 +1,22 @@
+namespace NutritionAspire;
+
+/// <summary>
+/// The resource names of contract §1. They are the AppHost resource names, the Kubernetes object names,
+/// the service-discovery host names and the OpenTelemetry <c>service.name</c> of each service.
+/// </summary>
+public static class ResourceNames
+{
+    public const string HealthApi = "health-api";
+    public const string BmrGrpc = "bmr-grpc";
+    public const string ImcGrpc = "imc-grpc";
+    public const string RecommendationsGrpc = "recommendations-grpc";
+    public const string ProteinsGrpc = "proteins-grpc";
+    public const string WaterGrpc = "water-grpc";
+    public const string CaloriesGrpc = "calories-grpc";
+
+    /// <summary>The h2c endpoint every gRPC service serves its API on (30000 in a container).</summary>
+    public const string GrpcEndpoint = "grpc";
+
+    /// <summary>The HTTP/1.1 endpoint for health and metrics (8080 in a container).</summary>
+    public const string HttpEndpoint = "http";
+}

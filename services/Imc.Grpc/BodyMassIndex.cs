@@ -1,0 +1,28 @@
+using NutritionAspire.Contracts;
+
+namespace NutritionAspire.Imc;
+
+public readonly record struct BodyMassIndexResult(double Imc, string Class);
+
+/// <summary>IMC (body mass index) and its class, with no gaps between classes (contract §3 and §7.4).</summary>
+public static class BodyMassIndex
+{
+    /// <param name="weight">Kilograms.</param>
+    /// <param name="height">Metres.</param>
+    public static BodyMassIndexResult Calculate(double weight, double height)
+    {
+        InputRules.RequirePositive(weight, nameof(weight));
+        InputRules.RequirePositive(height, nameof(height));
+
+        var imc = weight / (height * height);
+        return new BodyMassIndexResult(imc, Classify(imc));
+    }
+
+    public static string Classify(double imc) => imc switch
+    {
+        <= 18.5 => "underweight",
+        < 25 => "healthy",
+        < 30 => "overweight",
+        _ => "obese",
+    };
+}

@@ -1,0 +1,18 @@
+using NutritionAspire.Contracts;
+
+namespace NutritionAspire.Proteins;
+
+public readonly record struct ProteinIntake(long Value, string Unit);
+
+/// <summary>Daily protein: 2 g per whole kilogram, the weight truncated toward zero (contract §3).</summary>
+public static class DailyProtein
+{
+    public const string Unit = "g";
+
+    /// <param name="weight">Kilograms.</param>
+    public static ProteinIntake Calculate(double weight)
+    {
+        InputRules.RequirePositive(weight, nameof(weight));
+        return new ProteinIntake((long)Math.Truncate(weight) * 2, Unit);
+    }
+}

@@ -1,0 +1,54 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using NutritionAspire.Contracts;
+using NutritionAspire.Contracts.Recommendations;
+using CaloriesClient = NutritionAspire.Contracts.Calories.CaloriesService.CaloriesServiceClient;
+using ProteinsClient = NutritionAspire.Contracts.Proteins.ProteinsService.ProteinsServiceClient;
+using WaterClient = NutritionAspire.Contracts.Water.WaterService.WaterServiceClient;
+
+namespace NutritionAspire.Recommendations;
+
+/// <summary>Aggregates water, proteins and calories, calling the three services concurrently.</summary>
+public sealed class RecommendationsService(
+    WaterClient water, ProteinsClient proteins, CaloriesClient calories, IOptions<GrpcDependencyOptions> options)
+    : RecomendationsService.RecomendationsServiceBase
+{
+    public override async Task<Response> SayHello(Message request, ServerCallContext context)
+    {
+        InputRules.RequirePositive(request.Weight, "weight");
+        InputRules.RequirePositive(request.Height, "height");
+        InputRules.RequireNonNegative(request.Calories, "calories");
+
+        using var calls = new DependencyCalls(options.Value.DeadlineWithin(context.Deadline), context.CancellationToken);
+        var waterCall = calls.CallAsync(ResourceNames.WaterGrpc, callOptions =>
+            water.SayHelloAsync(new() { Weight = request.Weight, Height = request.Height }, callOptions));
+        var proteinsCall = calls.CallAsync(ResourceNames.ProteinsGrpc, callOptions =>
+            proteins.SayHelloAsync(new() { Weight = request.Weight }, callOptions));
+        var caloriesCall = calls.CallAsync(ResourceNames.CaloriesGrpc, callOptions =>
+            calories.SayHelloAsync(new() { Necessity = request.Calories }, callOptions));
+
+        try
+        {
+            await calls.WhenAll(waterCall, proteinsCall, caloriesCall);
+        }
+        catch (DependencyFailedException failure)
+        {
+            var code = failure.Status.StatusCode is StatusCode.DeadlineExceeded or StatusCode.InvalidArgument
+                ? failure.Status.StatusCode
+                : StatusCode.Unavailable;
+            throw new RpcException(new Status(code, $"{failure.Dependency}: {failure.Status.Detail}"));
+        }
+
+        var (waterResult, proteinsResult, caloriesResult) = (waterCall.Result, proteinsCall.Result, caloriesCall.Result);
+        return new Response
+        {
+            WaterValue = waterResult.Value,
+            WaterUnit = waterResult.Unit,
+            ProteinsValue = proteinsResult.Value,
+            ProteinsUnit = proteinsResult.Unit,
+            CaloriesToLoss = caloriesResult.Loss,
+            CaloriesToMaintein = caloriesResult.Maintain,
+            CaloriesToGain = caloriesResult.Gain,
+        };
+    }
+}
