@@ -13,18 +13,23 @@ public sealed class DependencyFailedException(string dependency, Status status)
 }
 
 /// <summary>
-/// Concurrent calls to gRPC dependencies that share one deadline and fail fast: the first failure cancels the
-/// calls still running and is the one reported.
+/// Concurrent calls to gRPC dependencies that fail fast: each call's deadline is its own timeout or the overall
+/// deadline, whichever comes first, and the first failure cancels the calls still running and is the one reported.
 /// </summary>
 public sealed class DependencyCalls : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
     private readonly DateTime _deadline;
+    private readonly TimeSpan _callTimeout;
     private DependencyFailedException? _firstFailure;
 
-    public DependencyCalls(DateTime deadline, CancellationToken cancellationToken)
+    /// <param name="deadline">The overall deadline (UTC), such as the caller's; <see cref="DateTime.MaxValue"/> for none.</param>
+    /// <param name="callTimeout">The longest one call may take, retries included.</param>
+    /// <param name="cancellationToken">Cancels every call, for example when the caller goes away.</param>
+    public DependencyCalls(DateTime deadline, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         _deadline = deadline;
+        _callTimeout = callTimeout;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
@@ -32,7 +37,9 @@ public sealed class DependencyCalls : IDisposable
     {
         try
         {
-            return await call(new CallOptions(deadline: _deadline, cancellationToken: _cancellation.Token));
+            var callDeadline = DateTime.UtcNow + _callTimeout;
+            var deadline = callDeadline < _deadline ? callDeadline : _deadline;
+            return await call(new CallOptions(deadline: deadline, cancellationToken: _cancellation.Token));
         }
         catch (RpcException exception) when (!_cancellation.IsCancellationRequested)
         {

@@ -15,7 +15,7 @@ public sealed class GrpcDependencyOptions
 {
     public const string SectionName = "GrpcDependencies";
 
-    /// <summary>The longest one call may take, retries included, when the caller's own deadline is later.</summary>
+    /// <summary>The longest one call may take, retries included, unless the caller's own deadline is sooner.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long opening a connection may take before the attempt fails as UNAVAILABLE.</summary>
@@ -23,13 +23,6 @@ public sealed class GrpcDependencyOptions
 
     /// <summary>Attempts per call, the first included; only UNAVAILABLE is retried.</summary>
     public int MaxAttempts { get; set; } = 3;
-
-    /// <summary>The deadline of one call: this service's call timeout, or the caller's deadline if that is sooner.</summary>
-    public DateTime DeadlineWithin(DateTime upstreamDeadline)
-    {
-        var own = DateTime.UtcNow + CallTimeout;
-        return upstreamDeadline < own ? upstreamDeadline : own;
-    }
 }
 
 public static partial class GrpcDependencyExtensions

@@ -19,7 +19,7 @@ public sealed class RecommendationsService(
         InputRules.RequirePositive(request.Height, "height");
         InputRules.RequireNonNegative(request.Calories, "calories");
 
-        using var calls = new DependencyCalls(options.Value.DeadlineWithin(context.Deadline), context.CancellationToken);
+        using var calls = new DependencyCalls(context.Deadline, options.Value.CallTimeout, context.CancellationToken);
         var waterCall = calls.CallAsync(ResourceNames.WaterGrpc, callOptions =>
             water.SayHelloAsync(new() { Weight = request.Weight, Height = request.Height }, callOptions));
         var proteinsCall = calls.CallAsync(ResourceNames.ProteinsGrpc, callOptions =>

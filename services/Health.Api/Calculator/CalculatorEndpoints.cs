@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using NutritionAspire.Contracts.Bmr;
+using NutritionAspire.Contracts.Imc;
+using NutritionAspire.Contracts.Recommendations;
+using NutritionAspire.ServiceDefaults;
+
+namespace NutritionAspire.HealthApi.Calculator;
+
+public static class CalculatorEndpoints
+{
+    /// <summary>The largest accepted <c>POST /calculator</c> body.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
+    /// <summary>The original's wording for a failed dependency, which its clients may match on.</summary>
+    private static readonly Dictionary<string, string> s_dependencyMessages = new()
+    {
+        [ResourceNames.BmrGrpc] = "Error to create gRPC Connection with BMR Service",
+        [ResourceNames.ImcGrpc] = "Error to create gRPC Connection with IMC Service",
+        [ResourceNames.RecommendationsGrpc] = "Error to create gRPC Connection with Recommendations Service",
+    };
+
+    public static WebApplicationBuilder AddCalculator(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CalculatorOptions>()
+            .BindConfiguration(CalculatorOptions.SectionName)
+            .Validate(options => options.RequestTimeout > TimeSpan.Zero, "Calculator:RequestTimeout must be positive.")
+            .ValidateOnStart();
+        builder.AddGrpcDependency(ResourceNames.BmrGrpc, "BMR_SERVICE_ENDPOINT", channel => new BMRService.BMRServiceClient(channel));
+        builder.AddGrpcDependency(ResourceNames.ImcGrpc, "IMC_SERVICE_ENDPOINT", channel => new IMCService.IMCServiceClient(channel));
+        builder.AddGrpcDependency(ResourceNames.RecommendationsGrpc, "RECOMMENDATIONS_SERVICE_ENDPOINT",
+            channel => new RecomendationsService.RecomendationsServiceClient(channel));
+        builder.Services.AddSingleton<NutritionCalculator>();
+        builder.Services.AddSingleton<CalculationMetrics>();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CalculatorJsonContext.Default));
+        return builder;
+    }
+
+    public static WebApplication MapCalculator(this WebApplication app)
+    {
+        app.MapPost("/calculator", CalculateAsync)
+            .WithName("Calculate")
+            .WithSummary("Calculates IMC, basal metabolic rate and daily recommendations.")
+            .Accepts<HealthInfo>("application/json")
+            .Produces<CalculatorResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    private static async Task<IResult> CalculateAsync(
+        HttpRequest request, NutritionCalculator calculator, CalculationMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request.ContentType))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
+                $"The request body must be application/json, got '{request.ContentType}'.");
+        }
+
+        var body = await ReadBodyAsync(request.BodyReader, request.ContentLength, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Content Too Large",
+                $"The request body must be at most {MaxBodyBytes} bytes.");
+        }
+
+        var parsed = CalculatorRequestParser.Parse(new ReadOnlySequence<byte>(body));
+        if (parsed.Request is not { } info)
+        {
+            // One line per failing field, in field order: the shape of the original's "error".
+            var lines = parsed.Errors.SelectMany(field => field.Value);
+            return Problem(StatusCodes.Status400BadRequest, "One or more validation errors occurred.",
+                string.Join('\n', lines), new() { ["errors"] = parsed.Errors });
+        }
+
+        TagRequestSpan(info);
+        try
+        {
+            var response = await calculator.CalculateAsync(info, cancellationToken);
+            metrics.Calculated(info);
+            return TypedResults.Json(response, CalculatorJsonContext.Default.CalculatorResponse);
+        }
+        catch (DependencyFailedException failure)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                $"{failure.Dependency} did not answer in time or failed ({failure.Status.StatusCode}).",
+                new()
+                {
+                    // The original's error text was grpc-go's status string; keep its shape for its clients.
+                    ["error"] = $"rpc error: code = {failure.Status.StatusCode} desc = {failure.Status.Detail}",
+                    ["message"] = s_dependencyMessages[failure.Dependency],
+                    ["dependency"] = failure.Dependency,
+                });
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Reads the whole body, or returns null as soon as it is known to exceed <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(PipeReader reader, long? contentLength, CancellationToken cancellationToken)
+    {
+        if (contentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            if (result.Buffer.Length > MaxBodyBytes)
+            {
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted)
+            {
+                var body = result.Buffer.ToArray();
+                reader.AdvanceTo(result.Buffer.End);
+                return body;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    /// <summary>The request attributes of contract §6, on the server span of the request.</summary>
+    private static void TagRequestSpan(HealthInfo info) =>
+        Activity.Current?
+            .SetTag("request.gender", info.Gender)
+            .SetTag("request.weight", info.Weight)
+            .SetTag("request.height", info.Height)
+            .SetTag("request.activity_intensity", info.ActivityIntensity)
+            .SetTag("request.age", info.Age);
+
+    /// <summary>An RFC 9457 problem whose <c>error</c> member carries the detail, as the original's clients read it.</summary>
+    private static ProblemHttpResult Problem(int status, string title, string detail, Dictionary<string, object?>? extensions = null)
+    {
+        extensions ??= [];
+        extensions.TryAdd("error", detail);
+        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+    }
+}
+
+/// <summary><c>nutrition_calculations_total</c>: successful calculations by gender and activity.</summary>
+public sealed class CalculationMetrics(IMeterFactory meterFactory)
+{
+    private readonly Counter<long> _calculations = meterFactory.Create(NutritionTelemetry.MeterName)
+        .CreateCounter<long>("nutrition.calculations", description: "Successful POST /calculator answers.");
+
+    public void Calculated(HealthInfo info) =>
+        _calculations.Add(1,
+            new KeyValuePair<string, object?>("gender", info.Gender),
+            new KeyValuePair<string, object?>("activity", info.ActivityIntensity));
+}
