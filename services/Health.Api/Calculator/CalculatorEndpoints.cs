@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Contracts.Recommendations;
@@ -45,7 +46,15 @@ public static class CalculatorEndpoints
         app.MapPost("/calculator", CalculateAsync)
             .WithName("Calculate")
             .WithSummary("Calculates IMC, basal metabolic rate and daily recommendations.")
-            .Accepts<HealthInfo>("application/json")
+            // Describes the body without Accepts<T>(), whose content-type routing would answer 415 with no problem body.
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) => operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(HealthInfo), null, cancellationToken) },
+                },
+            })
             .Produces<CalculatorResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
