@@ -1,0 +1,116 @@
+using System.Net;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NutritionAspire.Bmr;
+using NutritionAspire.Calories;
+using NutritionAspire.Imc;
+using NutritionAspire.Proteins;
+using NutritionAspire.Water;
+using BmrContract = NutritionAspire.Contracts.Bmr;
+using ImcContract = NutritionAspire.Contracts.Imc;
+using RecommendationsContract = NutritionAspire.Contracts.Recommendations;
+
+namespace NutritionAspire.Services.Tests;
+
+/// <summary>
+/// A real h2c server on a loopback port playing bmr-grpc, imc-grpc and recommendations-grpc. By default each answers
+/// with the real rules; a test swaps in its own behaviour and reads how often each was called.
+/// </summary>
+public sealed class FakeBackends : IAsyncDisposable
+{
+    private WebApplication? _app;
+    private int _bmrCalls, _imcCalls, _recommendationsCalls;
+
+    /// <summary><c>host:port</c>, the form the original's *_SERVICE_ENDPOINT variables use.</summary>
+    public string Address { get; private set; } = "";
+
+    public Func<BmrContract.Message, ServerCallContext, Task<BmrContract.Response>> Bmr { get; set; } = (request, _) =>
+    {
+        var result = BasalMetabolicRate.Calculate(request.Gender, request.Weight, request.Height, request.Age, request.Activity);
+        return Task.FromResult(new BmrContract.Response { Bmr = result.Bmr, Necessity = result.Necessity });
+    };
+
+    public Func<ImcContract.Message, ServerCallContext, Task<ImcContract.Response>> Imc { get; set; } = (request, _) =>
+    {
+        var result = BodyMassIndex.Calculate(request.Weight, request.Height);
+        return Task.FromResult(new ImcContract.Response { Imc = result.Imc, Class = result.Class });
+    };
+
+    public Func<RecommendationsContract.Message, ServerCallContext, Task<RecommendationsContract.Response>> Recommendations { get; set; } =
+        (request, _) =>
+        {
+            var (water, protein, calories) =
+                (DailyWater.Calculate(request.Weight, request.Height), DailyProtein.Calculate(request.Weight), CalorieTargets.Calculate(request.Calories));
+            return Task.FromResult(new RecommendationsContract.Response
+            {
+                WaterValue = water.Value,
+                WaterUnit = water.Unit,
+                ProteinsValue = protein.Value,
+                ProteinsUnit = protein.Unit,
+                CaloriesToLoss = calories.Loss,
+                CaloriesToMaintein = calories.Maintain,
+                CaloriesToGain = calories.Gain,
+            });
+        };
+
+    public int BmrCalls => Volatile.Read(ref _bmrCalls);
+
+    public int ImcCalls => Volatile.Read(ref _imcCalls);
+
+    public int RecommendationsCalls => Volatile.Read(ref _recommendationsCalls);
+
+    public static async Task<FakeBackends> StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        var backends = new FakeBackends();
+        builder.Services.AddSingleton(backends);
+        var app = backends._app = builder.Build();
+        app.MapGrpcService<FakeBmr>();
+        app.MapGrpcService<FakeImc>();
+        app.MapGrpcService<FakeRecommendations>();
+        await app.StartAsync(cancellationToken);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        backends.Address = $"127.0.0.1:{address.Port}";
+        return backends;
+    }
+
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private sealed class FakeBmr(FakeBackends backends) : BmrContract.BMRService.BMRServiceBase
+    {
+        public override Task<BmrContract.Response> SayHello(BmrContract.Message request, ServerCallContext context)
+        {
+            Interlocked.Increment(ref backends._bmrCalls);
+            return backends.Bmr(request, context);
+        }
+    }
+
+    private sealed class FakeImc(FakeBackends backends) : ImcContract.IMCService.IMCServiceBase
+    {
+        public override Task<ImcContract.Response> SayHello(ImcContract.Message request, ServerCallContext context)
+        {
+            Interlocked.Increment(ref backends._imcCalls);
+            return backends.Imc(request, context);
+        }
+    }
+
+    private sealed class FakeRecommendations(FakeBackends backends) : RecommendationsContract.RecomendationsService.RecomendationsServiceBase
+    {
+        public override Task<RecommendationsContract.Response> SayHello(RecommendationsContract.Message request, ServerCallContext context)
+        {
+            Interlocked.Increment(ref backends._recommendationsCalls);
+            return backends.Recommendations(request, context);
+        }
+    }
+}
