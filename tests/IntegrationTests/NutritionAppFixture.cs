@@ -1,0 +1,57 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace NutritionAspire.IntegrationTests;
+
+/// <summary>The real AppHost with its seven service processes, started once for the tests that share it.</summary>
+public sealed class NutritionAppFixture : IAsyncLifetime
+{
+    public static readonly string[] Services =
+    [
+        ResourceNames.WaterGrpc, ResourceNames.ProteinsGrpc, ResourceNames.CaloriesGrpc, ResourceNames.RecommendationsGrpc,
+        ResourceNames.BmrGrpc, ResourceNames.ImcGrpc, ResourceNames.HealthApi,
+    ];
+
+    /// <summary>Seven processes start on a two-core machine in well under this.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public ZipkinReceiver Spans { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(StartTimeout);
+        Spans = await ZipkinReceiver.StartAsync(timeout.Token);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(timeout.Token);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("ZIPKIN_COLLECTOR_ENDPOINT", Spans.Endpoint.ToString())
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200");
+        }
+
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        await Task.WhenAll(Services.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        if (Spans is not null)
+        {
+            await Spans.DisposeAsync();
+        }
+    }
+}
