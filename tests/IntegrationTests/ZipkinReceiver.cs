@@ -42,6 +42,8 @@ public sealed class ZipkinReceiver : IAsyncDisposable
         var receiver = new ZipkinReceiver();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The test output folder holds the services' appsettings.json (with their Kestrel endpoints): ignore it.
+        builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = receiver._app = builder.Build();
         app.MapPost("/api/v2/spans", async (HttpRequest request, CancellationToken token) =>
