@@ -1,5 +1,6 @@
 using NutritionAspire;
 using NutritionAspire.AppHost;
+using NutritionAspire.AppHost.Kubernetes;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -15,11 +16,11 @@ var recommendations = builder.AddGrpcService<Projects.Recommendations_Grpc>(Reso
 var bmr = builder.AddGrpcService<Projects.Bmr_Grpc>(ResourceNames.BmrGrpc);
 var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc);
 
-builder.AddProject<Projects.Health_Api>(ResourceNames.HealthApi)
+builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
     .WithReference(bmr).WaitFor(bmr)
     .WithReference(imc).WaitFor(imc)
-    .WithReference(recommendations).WaitFor(recommendations)
-    .WithHttpHealthCheck("/readiness")
-    .WithExternalHttpEndpoints();
+    .WithReference(recommendations).WaitFor(recommendations);
+
+builder.AddKubernetesManifests();
 
 builder.Build().Run();

@@ -20,3 +20,22 @@ public static class ResourceNames
     /// <summary>The HTTP/1.1 endpoint for health and metrics (8080 in a container).</summary>
     public const string HttpEndpoint = "http";
 }
+
+/// <summary>
+/// The fully qualified gRPC service each gRPC resource serves (contract §2). Network policies match the method path
+/// <c>/&lt;service&gt;/SayHello</c> literally.
+/// </summary>
+public static class GrpcServiceNames
+{
+    public const string Method = "SayHello";
+
+    public static IReadOnlyDictionary<string, string> ByResource { get; } = new Dictionary<string, string>
+    {
+        [ResourceNames.BmrGrpc] = "bmr.BMRService",
+        [ResourceNames.ImcGrpc] = "imc.IMCService",
+        [ResourceNames.RecommendationsGrpc] = "recommendations.RecomendationsService",
+        [ResourceNames.ProteinsGrpc] = "proteins.ProteinsService",
+        [ResourceNames.WaterGrpc] = "water.WaterService",
+        [ResourceNames.CaloriesGrpc] = "calories.CaloriesService",
+    };
+}

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace NutritionAspire.AppHost.Kubernetes;
+
+/// <summary>
+/// What the Kubernetes manifests can be generated for, from the <c>Kubernetes</c> configuration section
+/// (for example <c>--Kubernetes:Namespace=nutrition</c> on the command line or <c>Kubernetes__Namespace</c>).
+/// </summary>
+public sealed partial record KubernetesManifestOptions
+{
+    public const string SectionName = "Kubernetes";
+
+    /// <summary>The namespace every object goes to.</summary>
+    public string Namespace { get; init; } = "nutrition";
+
+    /// <summary>Prefix of every image, <c>&lt;registry&gt;/&lt;name&gt;:&lt;tag&gt;</c>: a registry host and path, such as an ECR repository root.</summary>
+    public string ImageRegistry { get; init; } = "nutritionaspire";
+
+    public string ImageTag { get; init; } = "1.0.0";
+
+    /// <summary>The host the Cilium ingress answers for health-api.</summary>
+    public string IngressHost { get; init; } = "health.k8s.cluster.local";
+
+    /// <summary>Where every service sends OTLP; by default the in-cluster Aspire dashboard.</summary>
+    public string OtlpEndpoint { get; init; } = $"http://{KubernetesManifestGenerator.DashboardName}:{KubernetesManifestGenerator.DashboardOtlpPort}";
+
+    /// <summary>The Aspire dashboard image tag; the image is expected under <see cref="ImageRegistry"/>.</summary>
+    public string DashboardImageTag { get; init; } = "13.1";
+
+    /// <summary>Reads and validates the options; an unknown key or a malformed value throws, naming it.</summary>
+    public static KubernetesManifestOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var known = typeof(KubernetesManifestOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unknown = section.GetChildren().Select(c => c.Key).Where(key => !known.Contains(key)).Order(StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"Unknown {SectionName} option(s): {string.Join(", ", unknown)}. Known options: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+        }
+
+        var options = new KubernetesManifestOptions();
+        options = options with
+        {
+            Namespace = section[nameof(Namespace)] ?? options.Namespace,
+            ImageRegistry = section[nameof(ImageRegistry)] ?? options.ImageRegistry,
+            ImageTag = section[nameof(ImageTag)] ?? options.ImageTag,
+            IngressHost = section[nameof(IngressHost)] ?? options.IngressHost,
+            OtlpEndpoint = section[nameof(OtlpEndpoint)] ?? options.OtlpEndpoint,
+            DashboardImageTag = section[nameof(DashboardImageTag)] ?? options.DashboardImageTag,
+        };
+        options.Validate();
+        return options;
+    }
+
+    public void Validate()
+    {
+        Require(DnsLabel().IsMatch(Namespace) && Namespace.Length <= 63, nameof(Namespace), Namespace,
+            "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
+        Require(Registry().IsMatch(ImageRegistry), nameof(ImageRegistry), ImageRegistry,
+            "an image registry and path such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/nutrition");
+        Require(Tag().IsMatch(ImageTag), nameof(ImageTag), ImageTag, "an image tag (letters, digits, '_', '.', '-'; at most 128)");
+        Require(Tag().IsMatch(DashboardImageTag), nameof(DashboardImageTag), DashboardImageTag, "an image tag");
+        Require(DnsSubdomain().IsMatch(IngressHost) && IngressHost.Length <= 253, nameof(IngressHost), IngressHost,
+            "a DNS name such as health.example.org");
+        Require(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https" && !otlp.IsDefaultPort,
+            nameof(OtlpEndpoint), OtlpEndpoint, "an http:// or https:// URL with a port, such as http://otel-collector.observability:4317");
+    }
+
+    private static void Require(bool valid, string option, string value, string expected)
+    {
+        if (!valid)
+        {
+            throw new InvalidOperationException($"{SectionName}:{option} must be {expected}, got '{value}'.");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+
+    [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")]
+    private static partial Regex Registry();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex Tag();
+}

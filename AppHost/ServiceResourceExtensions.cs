@@ -1,0 +1,59 @@
+namespace NutritionAspire.AppHost;
+
+internal static class ServiceResourceExtensions
+{
+    /// <summary>Replicas of each service in the cluster; a local run starts one of each.</summary>
+    private const int ClusterReplicas = 2;
+
+    /// <summary>The HTTP port of every service in a container.</summary>
+    private const int ContainerHttpPort = 8080;
+
+    /// <summary>
+    /// Adds a gRPC service. Its endpoints come from the project's Kestrel configuration: <c>grpc</c> (h2c, HTTP/2 only)
+    /// and <c>http</c> (HTTP/1.1), which serves the <c>/healthz</c> its probes and health check read.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddGrpcService<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name)
+            .WithHttpProbe(ProbeType.Readiness, "/healthz", endpointName: ResourceNames.HttpEndpoint);
+
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            // Every gRPC service declares the container ports 30000 and 8080; locally each needs ports of its own.
+            foreach (var endpoint in service.Resource.Annotations.OfType<EndpointAnnotation>())
+            {
+                endpoint.Port = null;
+            }
+        }
+
+        return service.AsService(builder);
+    }
+
+    /// <summary>Adds health-api, the public REST API, on its documented local port.</summary>
+    public static IResourceBuilder<ProjectResource> AddHealthApi<TProject>(this IDistributedApplicationBuilder builder, string name)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name)
+            .WithHttpProbe(ProbeType.Readiness, "/readiness", endpointName: ResourceNames.HttpEndpoint)
+            .WithHttpProbe(ProbeType.Liveness, "/liveness", endpointName: ResourceNames.HttpEndpoint)
+            .WithExternalHttpEndpoints()
+            .AsService(builder);
+
+    private static IResourceBuilder<ProjectResource> AsService(this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder)
+    {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // No service serves TLS itself (the ingress terminates it), so the https endpoint publishing adds is dropped,
+            // and every HTTP endpoint listens on the container port.
+            foreach (var https in service.Resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.UriScheme == "https").ToList())
+            {
+                service.Resource.Annotations.Remove(https);
+            }
+
+            service.WithEndpoint(ResourceNames.HttpEndpoint, endpoint => endpoint.TargetPort = ContainerHttpPort)
+                .WithReplicas(ClusterReplicas);
+        }
+
+        return service;
+    }
+}
