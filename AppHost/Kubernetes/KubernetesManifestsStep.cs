@@ -16,11 +16,20 @@ public static partial class KubernetesManifestsStep
     {
         builder.Pipeline.AddStep(StepName, async context =>
         {
-            var options = KubernetesManifestOptions.From(builder.Configuration);
-            var files = KubernetesManifestGenerator.Generate(ServiceModelReader.Read(context.Model.Resources), options);
-            var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
-            await WriteTreeAsync(output, files, context.CancellationToken);
-            LogWritten(context.Logger, files.Count, output);
+            try
+            {
+                var options = KubernetesManifestOptions.From(builder.Configuration);
+                var files = KubernetesManifestGenerator.Generate(ServiceModelReader.Read(context.Model.Resources), options);
+                var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
+                await WriteTreeAsync(output, files, context.CancellationToken);
+                LogWritten(context.Logger, files.Count, output);
+            }
+            catch
+            {
+                // The host stops cleanly after a failed step; the exit code is what tells a script it failed.
+                Environment.ExitCode = 1;
+                throw;
+            }
         }, requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }

@@ -1,0 +1,67 @@
+namespace NutritionAspire.Manifests.Tests;
+
+/// <summary>The documented generation command against the committed <c>manifests/kubernetes</c> tree.</summary>
+public sealed class GeneratedManifestsTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheCommittedTreeEqualsAFreshGeneration()
+    {
+        using var output = new TemporaryDirectory();
+
+        var result = await Repository.RunAppHostAsync(
+            ["--operation", "publish", "--step", "kubernetes-manifests", "--output-path", output.Path], Cancellation);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        var fresh = Repository.ReadTree(output.Path);
+        var committed = Repository.ReadTree(Repository.KubernetesManifests);
+        var drift = fresh.Keys.Union(committed.Keys)
+            .Where(file => fresh.GetValueOrDefault(file) != committed.GetValueOrDefault(file))
+            .ToList();
+        Assert.True(drift.Count == 0,
+            $"manifests/kubernetes is out of date ({string.Join(", ", drift)}). Regenerate it with: {Repository.RegenerateCommand}");
+    }
+
+    [Fact]
+    public async Task AnInvalidOptionFailsNamingItAndWritesNothing()
+    {
+        using var output = new TemporaryDirectory();
+        var marker = Path.Combine(output.Path, "previous.yaml");
+        await File.WriteAllTextAsync(marker, "kept", Cancellation);
+
+        var result = await Repository.RunAppHostAsync(
+            ["--operation", "publish", "--step", "kubernetes-manifests", "--output-path", output.Path, "--Kubernetes:Namespace=Not_A_Label"],
+            Cancellation);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Kubernetes:Namespace must be a DNS-1123 label", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Equal(["previous.yaml"], Directory.EnumerateFileSystemEntries(output.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task KustomizeRendersTheTree()
+    {
+        if (!ExistsOnPath("kubectl"))
+        {
+            Assert.Skip("kubectl is not installed.");
+        }
+
+        var result = await Repository.RunAsync("kubectl", ["kustomize", Repository.KubernetesManifests], Cancellation);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var kinds = result.Output.Split('\n').Where(line => line.StartsWith("kind: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ManifestFiles.Objects().Count(), kinds.Count);
+        Assert.DoesNotContain(result.Output.Split('\n'), line => line.StartsWith("  namespace: ", StringComparison.Ordinal) && line != "  namespace: nutrition");
+    }
+
+    private static bool ExistsOnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(directory => File.Exists(Path.Combine(directory, command)));
+}
+
+public sealed class TemporaryDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("nutrition-manifests-").FullName;
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
