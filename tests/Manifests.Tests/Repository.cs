@@ -9,6 +9,14 @@ public static class Repository
 
     public static string KubernetesManifests => Path.Combine(Root, "manifests", "kubernetes");
 
+    /// <summary>The built assembly of a service project, in the configuration these tests were built in.</summary>
+    public static string ServiceAssembly(string project)
+    {
+        var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
+        var (configuration, framework) = (output.Parent!.Name, output.Name);
+        return Path.Combine(Root, "services", project, "bin", configuration, framework, $"{project}.dll");
+    }
+
     /// <summary>The documented command that regenerates <c>manifests/kubernetes</c>.</summary>
     public const string RegenerateCommand =
         "dotnet run --project AppHost -- --operation publish --step kubernetes-manifests --output-path manifests/kubernetes";
