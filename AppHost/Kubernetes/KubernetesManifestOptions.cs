@@ -59,7 +59,7 @@ public sealed partial record KubernetesManifestOptions
         Require(DnsLabel().IsMatch(Namespace) && Namespace.Length <= 63, nameof(Namespace), Namespace,
             "a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
         Require(Registry().IsMatch(ImageRegistry), nameof(ImageRegistry), ImageRegistry,
-            "an image registry and path such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com/nutrition");
+            "an image registry and path such as registry.example.org/nutrition");
         Require(Tag().IsMatch(ImageTag), nameof(ImageTag), ImageTag, "an image tag (letters, digits, '_', '.', '-'; at most 128)");
         Require(Tag().IsMatch(DashboardImageTag), nameof(DashboardImageTag), DashboardImageTag, "an image tag");
         Require(DnsSubdomain().IsMatch(IngressHost) && IngressHost.Length <= 253, nameof(IngressHost), IngressHost,

@@ -55,6 +55,23 @@ public sealed class GeneratedManifestsTests
         Assert.DoesNotContain(result.Output.Split('\n'), line => line.StartsWith("  namespace: ", StringComparison.Ordinal) && line != "  namespace: nutrition");
     }
 
+    [Fact]
+    public async Task TheExampleOverlayRendersWithItsRegistryAndHost()
+    {
+        if (!ExistsOnPath("kubectl"))
+        {
+            Assert.Skip("kubectl is not installed.");
+        }
+
+        var result = await Repository.RunAsync("kubectl", ["kustomize", Path.Combine(Repository.Root, "manifests", "overlays", "example")], Cancellation);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var images = result.Output.Split('\n').Where(line => line.TrimStart().StartsWith("image: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(8, images.Count);
+        Assert.All(images, image => Assert.Contains("registry.example.org/nutrition/", image, StringComparison.Ordinal));
+        Assert.Contains("host: health.example.org", result.Output, StringComparison.Ordinal);
+    }
+
     private static bool ExistsOnPath(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(directory => File.Exists(Path.Combine(directory, command)));
 }
