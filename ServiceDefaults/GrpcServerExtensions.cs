@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NutritionAspire.Contracts;
@@ -15,7 +16,7 @@ public static class GrpcServerExtensions
     {
         builder.Services.AddGrpc(options =>
         {
-            options.Interceptors.Add<InvalidInputInterceptor>();
+            options.Interceptors.Add<ServerCallInterceptor>();
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         builder.Services.AddGrpcHealthChecks();
@@ -36,19 +37,35 @@ public static class GrpcServerExtensions
         return app;
     }
 
-    /// <summary>Turns a broken input rule into INVALID_ARGUMENT with a message that names the field.</summary>
-    private sealed class InvalidInputInterceptor : Interceptor
+    /// <summary>
+    /// Turns a broken input rule into INVALID_ARGUMENT with a message that names the field, and labels the call's
+    /// <c>http.server.request.duration</c> with its gRPC status (<c>rpc.grpc.status_code</c>) for error-rate queries.
+    /// </summary>
+    private sealed class ServerCallInterceptor : Interceptor
     {
         public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
             TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
         {
+            var status = StatusCode.Unknown;
             try
             {
-                return await continuation(request, context);
+                var response = await continuation(request, context);
+                status = StatusCode.OK;
+                return response;
             }
             catch (InvalidInputException exception)
             {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, exception.Message));
+                status = StatusCode.InvalidArgument;
+                throw new RpcException(new Status(status, exception.Message));
+            }
+            catch (RpcException exception)
+            {
+                status = exception.StatusCode;
+                throw;
+            }
+            finally
+            {
+                context.GetHttpContext().Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new("rpc.grpc.status_code", (int)status));
             }
         }
     }

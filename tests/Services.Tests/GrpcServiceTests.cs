@@ -57,6 +57,9 @@ public sealed class GrpcServiceTests
         Assert.Equal((28.72737719046251, "overweight"), (response.Imc, response.Class));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("height must be", error.Status.Detail, StringComparison.Ordinal);
+        using var http = factory.CreateClient();
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancellation);
+        Assert.Contains("rpc_grpc_status_code=\"3\"", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,6 +124,8 @@ public sealed class GrpcServiceTests
         Assert.Equal("text/plain", healthz.Content.Headers.ContentType?.MediaType);
         Assert.Contains("service_name=\"imc-grpc\"", metrics, StringComparison.Ordinal);
         Assert.Contains("http_server_request_duration_seconds_count{", metrics, StringComparison.Ordinal);
-        Assert.Contains("http_route=\"/imc.IMCService/SayHello\"", metrics, StringComparison.Ordinal);
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && line.Contains("http_route=\"/imc.IMCService/SayHello\"", StringComparison.Ordinal)
+            && line.Contains("rpc_grpc_status_code=\"0\"", StringComparison.Ordinal));
     }
 }
