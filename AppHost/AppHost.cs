@@ -16,10 +16,12 @@ var recommendations = builder.AddGrpcService<Projects.Recommendations_Grpc>(Reso
 var bmr = builder.AddGrpcService<Projects.Bmr_Grpc>(ResourceNames.BmrGrpc);
 var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc);
 
-builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
+var healthApi = builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
     .WithReference(bmr).WaitFor(bmr)
     .WithReference(imc).WaitFor(imc)
     .WithReference(recommendations).WaitFor(recommendations);
+
+builder.AddPrometheusAndGrafana(water, proteins, calories, recommendations, bmr, imc, healthApi);
 
 builder.AddKubernetesManifests();
 

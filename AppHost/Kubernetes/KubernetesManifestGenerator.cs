@@ -31,7 +31,11 @@ public static class KubernetesManifestGenerator
         ("POST", "/calculator"), ("GET", "/healthcheck"), ("GET", "/version"), ("GET", "/openapi/.*"), ("GET", "/scalar.*"),
     ];
 
-    public static IReadOnlyDictionary<string, string> Generate(IReadOnlyList<ServiceSpec> services, KubernetesManifestOptions options)
+    /// <param name="services">The services of the model.</param>
+    /// <param name="options">Namespace, images, ingress host and OTLP endpoint.</param>
+    /// <param name="dashboards">Grafana dashboards by file name (<c>name.json</c>), shipped as sidecar-loaded ConfigMaps.</param>
+    public static IReadOnlyDictionary<string, string> Generate(
+        IReadOnlyList<ServiceSpec> services, KubernetesManifestOptions options, IReadOnlyDictionary<string, string> dashboards)
     {
         options.Validate();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -63,6 +67,8 @@ public static class KubernetesManifestGenerator
         }
 
         AddFolder(files, folders, DashboardName, [("deployment.yaml", DashboardDeployment(options)), ("service.yaml", DashboardService())]);
+        AddFolder(files, folders, "grafana-dashboards", dashboards.OrderBy(d => d.Key, StringComparer.Ordinal)
+            .Select(dashboard => ($"{Path.GetFileNameWithoutExtension(dashboard.Key)}.yaml", (object)DashboardConfigMap(dashboard.Key, dashboard.Value))));
         AddFolder(files, folders, "network-policies", NetworkPolicies(services, options).Select(policy => ($"{policy.Metadata.Name}.yaml", (object)policy)));
 
         files["kustomization.yaml"] = Yaml(new Kustomization
@@ -391,6 +397,20 @@ public static class KubernetesManifestGenerator
                 },
             ],
         },
+    };
+
+    /// <summary>A Grafana dashboard for the kube-prometheus-stack sidecar, which loads ConfigMaps labelled <c>grafana_dashboard</c>.</summary>
+    private static V1ConfigMap DashboardConfigMap(string fileName, string json) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "ConfigMap",
+        Metadata = new V1ObjectMeta
+        {
+            Name = $"grafana-dashboard-{Path.GetFileNameWithoutExtension(fileName)}",
+            Labels = Labels(("grafana_dashboard", "1"), (PartOfLabel, PartOf)),
+            Annotations = Labels(("grafana_folder", "NutritionAspire")),
+        },
+        Data = new Dictionary<string, string> { [fileName] = json },
     };
 
     private static V1Deployment DashboardDeployment(KubernetesManifestOptions options) => new()

@@ -19,7 +19,8 @@ public static partial class KubernetesManifestsStep
             try
             {
                 var options = KubernetesManifestOptions.From(builder.Configuration);
-                var files = KubernetesManifestGenerator.Generate(ServiceModelReader.Read(context.Model.Resources), options);
+                var files = KubernetesManifestGenerator.Generate(
+                    ServiceModelReader.Read(context.Model.Resources), options, ReadDashboards(builder.AppHostDirectory));
                 var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
                 await WriteTreeAsync(output, files, context.CancellationToken);
                 LogWritten(context.Logger, files.Count, output);
@@ -33,6 +34,11 @@ public static partial class KubernetesManifestsStep
         }, requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }
+
+    /// <summary>The Grafana dashboards of <c>AppHost/Observability/grafana/dashboards</c>, the ones a local run shows too.</summary>
+    public static IReadOnlyDictionary<string, string> ReadDashboards(string appHostDirectory) =>
+        Directory.EnumerateFiles(Path.Combine(appHostDirectory, "Observability", "grafana", "dashboards"), "*.json")
+            .ToDictionary(path => Path.GetFileName(path), path => File.ReadAllText(path).ReplaceLineEndings("\n"), StringComparer.Ordinal);
 
     /// <summary>
     /// Replaces <paramref name="output"/> with exactly <paramref name="files"/>: they are written beside it first, so a

@@ -14,6 +14,12 @@ public static class ResourceNames
     public const string WaterGrpc = "water-grpc";
     public const string CaloriesGrpc = "calories-grpc";
 
+    /// <summary>Local Prometheus, scraping every service (run mode only; the cluster has its own).</summary>
+    public const string Prometheus = "prometheus";
+
+    /// <summary>Local Grafana with the project's dashboards (run mode only).</summary>
+    public const string Grafana = "grafana";
+
     /// <summary>The h2c endpoint every gRPC service serves its API on (30000 in a container).</summary>
     public const string GrpcEndpoint = "grpc";
 

@@ -39,7 +39,7 @@ public sealed class ManifestObjectsTests
     {
         var kustomizations = ManifestFiles.Tree.Where(file => file.Key.EndsWith("kustomization.yaml", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(10, kustomizations.Count);
+        Assert.Equal(11, kustomizations.Count);
         foreach (var (path, content) in kustomizations)
         {
             var kustomization = KubernetesYaml.Deserialize<Kustomization>(content, strict: true);
@@ -147,6 +147,22 @@ public sealed class ManifestObjectsTests
         Assert.Equal("recommendations-grpc", recommendations["OTEL_SERVICE_NAME"]);
         Assert.All(ManifestFiles.OfType<V1ConfigMap>().SelectMany(c => c.Data.Keys), key =>
             Assert.DoesNotMatch("(?i)password|secret|token|connectionstring", key));
+    }
+
+    [Fact]
+    public void TheGrafanaDashboardsShipAsSidecarConfigMapsFromTheSameFiles()
+    {
+        var folder = Path.Combine(Repository.Root, "AppHost", "Observability", "grafana", "dashboards");
+        var dashboards = ManifestFiles.OfType<V1ConfigMap>().Where(c => c.Metadata.Labels?.ContainsKey("grafana_dashboard") == true).ToList();
+
+        Assert.Equal(3, dashboards.Count);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            var name = Path.GetFileName(file);
+            var configMap = Assert.Single(dashboards, c => c.Data.ContainsKey(name));
+            Assert.Equal("1", configMap.Metadata.Labels["grafana_dashboard"]);
+            Assert.Equal(File.ReadAllText(file).ReplaceLineEndings("\n"), configMap.Data[name]);
+        }
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public static class Repository
 
     /// <summary>The documented command that regenerates <c>manifests/kubernetes</c>.</summary>
     public const string RegenerateCommand =
-        "dotnet run --project AppHost -- --operation publish --step kubernetes-manifests --output-path manifests/kubernetes";
+        "dotnet run --project AppHost -- --operation publish --step kubernetes-manifests --output-path ../manifests/kubernetes";
 
     /// <summary>Runs the AppHost (already built by this test project) with <paramref name="arguments"/>.</summary>
     public static Task<ProcessResult> RunAppHostAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
