@@ -28,7 +28,9 @@ public sealed class NutritionAppFixture : IAsyncLifetime
         timeout.CancelAfter(StartTimeout);
         Spans = await ZipkinReceiver.StartAsync(timeout.Token);
 
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(timeout.Token);
+        // The Prometheus and Grafana containers are for people; the tests run Prometheus themselves, without Docker.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(
+            ["--Observability:Containers=false"], timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {

@@ -11,7 +11,8 @@ using NutritionAspire.Tests;
 namespace NutritionAspire.IntegrationTests;
 
 /// <summary>End to end through the real AppHost: seven processes, service discovery, tracing and a dependency outage.</summary>
-public sealed class NutritionAppTests(NutritionAppFixture fixture) : IClassFixture<NutritionAppFixture>
+[Collection(SharedNutritionApp.Name)]
+public sealed class NutritionAppTests(NutritionAppFixture fixture)
 {
     private static readonly TimeSpan s_waitTimeout = TimeSpan.FromSeconds(60);
 

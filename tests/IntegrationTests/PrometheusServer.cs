@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace NutritionAspire.IntegrationTests;
+
+/// <summary>
+/// A real Prometheus (the distribution's binary) on a loopback port, running the repository's configuration with
+/// file_sd targets written the way the AppHost's Prometheus container writes them: one per service, labelled <c>service</c>.
+/// </summary>
+public sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _directory;
+    private readonly StringBuilder _log = new();
+
+    private PrometheusServer(Process process, DirectoryInfo directory, Uri address)
+    {
+        (_process, _directory, Address) = (process, directory, address);
+    }
+
+    public Uri Address { get; }
+
+    public static string? Binary { get; } = new[] { "/usr/bin/prometheus", "/bin/prometheus" }.FirstOrDefault(File.Exists);
+
+    public static async Task<PrometheusServer> StartAsync(string configuration, IReadOnlyDictionary<string, Uri> targets, CancellationToken cancellationToken)
+    {
+        var directory = Directory.CreateTempSubdirectory("nutrition-prometheus-");
+        File.Copy(configuration, Path.Combine(directory.FullName, "prometheus.yml"));
+        Directory.CreateDirectory(Path.Combine(directory.FullName, "targets"));
+        var fileSd = targets.Select(target => new { targets = new[] { target.Value.Authority }, labels = new { service = target.Key } });
+        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "targets", "services.json"), JsonSerializer.Serialize(fileSd), cancellationToken);
+
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo(Binary ?? throw new InvalidOperationException("Prometheus is not installed."),
+            [
+                $"--config.file={Path.Combine(directory.FullName, "prometheus.yml")}",
+                $"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}",
+                $"--web.listen-address={address.Authority}",
+            ])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        var server = new PrometheusServer(Process.Start(start)!, directory, address);
+        server._process.ErrorDataReceived += (_, line) => { lock (server._log) { server._log.AppendLine(line.Data); } };
+        server._process.OutputDataReceived += (_, line) => { lock (server._log) { server._log.AppendLine(line.Data); } };
+        server._process.BeginErrorReadLine();
+        server._process.BeginOutputReadLine();
+        return server;
+    }
+
+    /// <summary>Runs an instant query and returns its result vector.</summary>
+    public async Task<JsonElement[]> QueryAsync(HttpClient http, string query, CancellationToken cancellationToken)
+    {
+        var json = await http.GetStringAsync(new Uri(Address, $"/api/v1/query?query={Uri.EscapeDataString(query)}"), cancellationToken);
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(result => result.Clone())];
+    }
+
+    /// <summary>Polls <paramref name="query"/> every 500 ms until <paramref name="done"/> holds for its result, or fails after <paramref name="timeout"/>.</summary>
+    public async Task<JsonElement[]> WaitForAsync(
+        HttpClient http, string query, Func<JsonElement[], bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        JsonElement[] result = [];
+        try
+        {
+            do
+            {
+                try
+                {
+                    result = await QueryAsync(http, query, deadline.Token);
+                    if (done(result))
+                    {
+                        return result;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Prometheus is still starting.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(deadline.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        string log;
+        lock (_log)
+        {
+            log = _log.ToString();
+        }
+
+        throw new TimeoutException($"After {timeout}, `{query}` gave [{string.Join(", ", result.Select(r => r.ToString()))}].\n{log}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _directory.Delete(recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,8 @@
+namespace NutritionAspire.IntegrationTests;
+
+/// <summary>The test classes that share one running AppHost; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedNutritionApp : ICollectionFixture<NutritionAppFixture>
+{
+    public const string Name = "nutrition-app";
+}
