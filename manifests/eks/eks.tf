@@ -1,0 +1,86 @@
+# The control plane without the self-managed add-ons (no aws-node, no kube-proxy): Cilium replaces both.
+module "eks" {
+  source  = "terraform-aws-modules/eks/aws"
+  version = "20.37.2"
+
+  cluster_name    = var.cluster_name
+  cluster_version = var.kubernetes_version
+
+  vpc_id                   = module.vpc.vpc_id
+  subnet_ids               = module.vpc.private_subnets
+  control_plane_subnet_ids = module.vpc.private_subnets
+
+  cluster_endpoint_public_access = true
+  bootstrap_self_managed_addons  = false
+
+  # Access entries, not the aws-auth ConfigMap.
+  authentication_mode                      = "API"
+  enable_cluster_creator_admin_permissions = true
+  access_entries = {
+    for index, arn in var.admin_principal_arns : "admin-${index}" => {
+      principal_arn = arn
+      policy_associations = {
+        admin = {
+          policy_arn   = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+          access_scope = { type = "cluster" }
+        }
+      }
+    }
+  }
+
+  # Kubernetes Secrets are envelope-encrypted with a KMS key the module creates.
+  create_kms_key = true
+  cluster_encryption_config = {
+    resources = ["secrets"]
+  }
+}
+
+# Nodes come after Cilium, tainted until its agent runs on them, so no pod starts without networking.
+module "node_group" {
+  source  = "terraform-aws-modules/eks/aws//modules/eks-managed-node-group"
+  version = "20.37.2"
+
+  name            = "${var.cluster_name}-default"
+  cluster_name    = module.eks.cluster_name
+  cluster_version = var.kubernetes_version
+
+  subnet_ids                        = module.vpc.private_subnets
+  cluster_primary_security_group_id = module.eks.cluster_primary_security_group_id
+  vpc_security_group_ids            = [module.eks.node_security_group_id]
+  cluster_endpoint                  = module.eks.cluster_endpoint
+  cluster_auth_base64               = module.eks.cluster_certificate_authority_data
+  cluster_service_cidr              = module.eks.cluster_service_cidr
+
+  ami_type       = var.node_ami_type
+  instance_types = var.node_instance_types
+  min_size       = var.node_min_size
+  max_size       = var.node_max_size
+  desired_size   = var.node_desired_size
+
+  taints = {
+    cilium = {
+      key    = "node.cilium.io/agent-not-ready"
+      value  = "true"
+      effect = "NO_EXECUTE"
+    }
+  }
+
+  depends_on = [helm_release.cilium]
+}
+
+# CoreDNS and the Pod Identity agent need a pod network: they come after Cilium and the nodes.
+resource "aws_eks_addon" "pod_identity_agent" {
+  cluster_name                = module.eks.cluster_name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+
+  depends_on = [module.node_group]
+}
+
+resource "aws_eks_addon" "coredns" {
+  cluster_name                = module.eks.cluster_name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+
+  depends_on = [module.node_group]
+}

@@ -1,0 +1,18 @@
+region             = "eu-west-1"
+cluster_name       = "nutrition"
+kubernetes_version = "1.33"
+
+availability_zone_count = 3
+node_instance_types     = ["m6i.large", "m5.large"]
+node_ami_type           = "AL2023_x86_64_STANDARD"
+node_min_size           = 3
+node_max_size           = 6
+node_desired_size       = 3
+
+app_namespace = "nutrition"
+
+admin_principal_arns = []
+
+tags = {
+  Owner = "platform-team"
+}

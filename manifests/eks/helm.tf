@@ -1,0 +1,129 @@
+# Cluster add-ons, in the order the cluster needs them: CRDs (no pods), Cilium (the network), then, once the nodes
+# and CoreDNS are up, the load balancer controller and the observability stack.
+
+resource "helm_release" "prometheus_operator_crds" {
+  name       = "prometheus-operator-crds"
+  repository = "https://prometheus-community.github.io/helm-charts"
+  chart      = "prometheus-operator-crds"
+  version    = local.charts.prometheus_operator_crds
+  namespace  = "kube-system"
+
+  depends_on = [module.eks]
+}
+
+resource "helm_release" "cilium" {
+  name       = "cilium"
+  repository = "https://helm.cilium.io"
+  chart      = "cilium"
+  version    = local.charts.cilium
+  namespace  = "kube-system"
+  values     = [file("${path.module}/values/cilium.yaml")]
+
+  # Without kube-proxy, Cilium reaches the API server directly.
+  set {
+    name  = "k8sServiceHost"
+    value = trimprefix(module.eks.cluster_endpoint, "https://")
+  }
+  set {
+    name  = "k8sServicePort"
+    value = "443"
+  }
+
+  # There are no nodes yet: the release is installed and its pods start with the node group.
+  wait = false
+
+  depends_on = [module.cilium_operator_identity, helm_release.prometheus_operator_crds]
+}
+
+resource "helm_release" "aws_load_balancer_controller" {
+  name       = "aws-load-balancer-controller"
+  repository = "https://aws.github.io/eks-charts"
+  chart      = "aws-load-balancer-controller"
+  version    = local.charts.aws_load_balancer_controller
+  namespace  = "kube-system"
+  values     = [file("${path.module}/values/aws-load-balancer-controller.yaml")]
+
+  set {
+    name  = "clusterName"
+    value = module.eks.cluster_name
+  }
+  set {
+    name  = "region"
+    value = var.region
+  }
+  set {
+    name  = "vpcId"
+    value = module.vpc.vpc_id
+  }
+
+  depends_on = [aws_eks_addon.coredns, aws_eks_addon.pod_identity_agent, module.load_balancer_controller_identity]
+}
+
+resource "helm_release" "kube_prometheus_stack" {
+  name             = "kube-prometheus-stack"
+  repository       = "https://prometheus-community.github.io/helm-charts"
+  chart            = "kube-prometheus-stack"
+  version          = local.charts.kube_prometheus_stack
+  namespace        = "prometheus"
+  create_namespace = true
+  values           = [file("${path.module}/values/kube-prometheus-stack.yaml")]
+
+  depends_on = [aws_eks_addon.coredns]
+}
+
+resource "helm_release" "tetragon" {
+  name       = "tetragon"
+  repository = "https://helm.cilium.io"
+  chart      = "tetragon"
+  version    = local.charts.tetragon
+  namespace  = "kube-system"
+  values     = [file("${path.module}/values/tetragon.yaml")]
+
+  # Only the app namespace's process executions reach the logs, and so Loki.
+  set {
+    name  = "tetragon.exportAllowList"
+    value = jsonencode({ event_set = ["PROCESS_EXEC", "PROCESS_EXIT"], namespace = [var.app_namespace] })
+  }
+
+  depends_on = [helm_release.kube_prometheus_stack]
+}
+
+resource "helm_release" "loki" {
+  name             = "loki"
+  repository       = "https://grafana.github.io/helm-charts"
+  chart            = "loki"
+  version          = local.charts.loki
+  namespace        = "loki"
+  create_namespace = true
+  values           = [file("${path.module}/values/loki.yaml")]
+
+  set {
+    name  = "loki.storage.bucketNames.chunks"
+    value = aws_s3_bucket.loki.bucket
+  }
+  set {
+    name  = "loki.storage.bucketNames.ruler"
+    value = aws_s3_bucket.loki.bucket
+  }
+  set {
+    name  = "loki.storage.bucketNames.admin"
+    value = aws_s3_bucket.loki.bucket
+  }
+  set {
+    name  = "loki.storage.s3.region"
+    value = var.region
+  }
+
+  depends_on = [aws_eks_addon.pod_identity_agent, module.loki_identity]
+}
+
+resource "helm_release" "alloy" {
+  name       = "alloy"
+  repository = "https://grafana.github.io/helm-charts"
+  chart      = "alloy"
+  version    = local.charts.alloy
+  namespace  = "loki"
+  values     = [file("${path.module}/values/alloy.yaml")]
+
+  depends_on = [helm_release.loki]
+}

@@ -1,0 +1,96 @@
+variable "region" {
+  description = "AWS region of the cluster."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "cluster_name" {
+  description = "Name of the EKS cluster, and prefix of everything created with it."
+  type        = string
+  default     = "nutrition"
+}
+
+variable "kubernetes_version" {
+  description = "EKS Kubernetes version (one in standard support)."
+  type        = string
+  default     = "1.33"
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC; nodes and pods take their addresses from its private subnets (Cilium ENI mode)."
+  type        = string
+  default     = "10.0.0.0/16"
+}
+
+variable "availability_zone_count" {
+  description = "How many availability zones the VPC and the nodes span (at least 2)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.availability_zone_count >= 2
+    error_message = "Use at least two availability zones."
+  }
+}
+
+variable "node_instance_types" {
+  description = "Instance types of the managed node group (ENI mode: the type bounds the pods per node)."
+  type        = list(string)
+  default     = ["m6i.large", "m5.large"]
+}
+
+variable "node_ami_type" {
+  description = "AMI type of the managed node group: AL2023 or Bottlerocket."
+  type        = string
+  default     = "AL2023_x86_64_STANDARD"
+
+  validation {
+    condition     = can(regex("^(AL2023_|BOTTLEROCKET_)", var.node_ami_type))
+    error_message = "Use an AL2023_* or BOTTLEROCKET_* AMI type; AL2 is deprecated."
+  }
+}
+
+variable "node_min_size" {
+  description = "Minimum number of nodes."
+  type        = number
+  default     = 3
+}
+
+variable "node_max_size" {
+  description = "Maximum number of nodes."
+  type        = number
+  default     = 6
+}
+
+variable "node_desired_size" {
+  description = "Desired number of nodes."
+  type        = number
+  default     = 3
+}
+
+variable "app_namespace" {
+  description = "Namespace of the NutritionAspire services (the manifests' namespace)."
+  type        = string
+  default     = "nutrition"
+}
+
+variable "service_images" {
+  description = "Repositories to create in ECR, one per image of manifests/kubernetes."
+  type        = list(string)
+  default = [
+    "health-api", "bmr-grpc", "imc-grpc", "recommendations-grpc", "water-grpc", "proteins-grpc", "calories-grpc",
+    "aspire-dashboard",
+  ]
+}
+
+variable "admin_principal_arns" {
+  description = "IAM principals given cluster-admin through EKS access entries, besides the identity running tofu."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags added to every AWS resource."
+  type        = map(string)
+  default     = {}
+}
