@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using NutritionAspire.Tests;
 using YamlDotNet.RepresentationModel;
 
 namespace NutritionAspire.Infrastructure.Tests;
@@ -7,7 +7,7 @@ namespace NutritionAspire.Infrastructure.Tests;
 /// <summary><c>manifests/eks</c>: its HCL files in their JSON form (HashiCorp's parser) and its Helm values files.</summary>
 public static class EksFolder
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryPaths.Root;
 
     public static string Path { get; } = System.IO.Path.Combine(Root, "manifests", "eks");
 
@@ -28,18 +28,9 @@ public static class EksFolder
     /// <summary>Parses every .tf and .tfvars file; a syntax error fails with the parser's message.</summary>
     public static async Task<IReadOnlyDictionary<string, JsonElement>> ParseAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("node", ["hcl2json.mjs", .. HclFiles])
-        {
-            WorkingDirectory = ParserDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        Assert.True(process.ExitCode == 0, $"HCL parse failed: {await error}");
-        using var document = JsonDocument.Parse(await output);
+        var result = await ProcessRunner.RunAsync("node", ["hcl2json.mjs", .. HclFiles], ParserDirectory, cancellationToken);
+        Assert.True(result.ExitCode == 0, $"HCL parse failed: {result.Error}");
+        using var document = JsonDocument.Parse(result.Output);
         return document.RootElement.EnumerateObject().ToDictionary(file => System.IO.Path.GetFileName(file.Name), file => file.Value.Clone());
     }
 
@@ -63,18 +54,5 @@ public static class EksFolder
         }
 
         return node;
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "NutritionAspire.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"NutritionAspire.sln not found above {AppContext.BaseDirectory}.");
     }
 }

@@ -118,20 +118,25 @@ public sealed class NutritionAppTests(NutritionAppFixture fixture)
         return client.SendAsync(request, Cancellation);
     }
 
-    /// <summary>Posts the worked example until it gets <paramref name="status"/>, every 200 ms, or fails when the token fires.</summary>
-    private static async Task<HttpResponseMessage> PostUntilAsync(HttpClient client, HttpStatusCode status, CancellationToken cancellationToken)
+    /// <summary>Posts the worked example until it gets <paramref name="status"/>, failing after the wait timeout.</summary>
+    private static Task<HttpResponseMessage> PostUntilAsync(HttpClient client, HttpStatusCode status, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-        while (true)
-        {
-            var response = await PostAsync(client);
-            if (response.StatusCode == status)
+        var last = "no answer yet";
+        return Eventually.ReturnsAsync(
+            async _ =>
             {
-                return response;
-            }
+                var response = await PostAsync(client);
+                if (response.StatusCode == status)
+                {
+                    return response;
+                }
 
-            response.Dispose();
-            await timer.WaitForNextTickAsync(cancellationToken);
-        }
+                last = $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
+                response.Dispose();
+                return null;
+            },
+            s_waitTimeout,
+            () => $"the last answer was {last}",
+            cancellationToken);
     }
 }

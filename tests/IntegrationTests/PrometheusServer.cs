@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.IntegrationTests;
 
@@ -60,44 +61,36 @@ public sealed class PrometheusServer : IAsyncDisposable
         return [.. document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(result => result.Clone())];
     }
 
-    /// <summary>Polls <paramref name="query"/> every 500 ms until <paramref name="done"/> holds for its result, or fails after <paramref name="timeout"/>.</summary>
-    public async Task<JsonElement[]> WaitForAsync(
+    /// <summary>Polls <paramref name="query"/> until <paramref name="done"/> holds for its result, or fails after <paramref name="timeout"/>.</summary>
+    public Task<JsonElement[]> WaitForAsync(
         HttpClient http, string query, Func<JsonElement[], bool> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        JsonElement[] result = [];
-        try
-        {
-            do
+        JsonElement[] last = [];
+        return Eventually.ReturnsAsync(
+            async token =>
             {
                 try
                 {
-                    result = await QueryAsync(http, query, deadline.Token);
-                    if (done(result))
-                    {
-                        return result;
-                    }
+                    last = await QueryAsync(http, query, token);
+                    return done(last) ? last : null;
                 }
                 catch (HttpRequestException)
                 {
-                    // Prometheus is still starting.
+                    return null; // Prometheus is still starting.
                 }
-            }
-            while (await timer.WaitForNextTickAsync(deadline.Token));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
+            },
+            timeout,
+            () => $"`{query}` gave [{string.Join(", ", last.Select(r => r.ToString()))}].\n{Log()}",
+            cancellationToken,
+            TimeSpan.FromMilliseconds(500));
+    }
 
-        string log;
+    private string Log()
+    {
         lock (_log)
         {
-            log = _log.ToString();
+            return _log.ToString();
         }
-
-        throw new TimeoutException($"After {timeout}, `{query}` gave [{string.Join(", ", result.Select(r => r.ToString()))}].\n{log}");
     }
 
     public async ValueTask DisposeAsync()

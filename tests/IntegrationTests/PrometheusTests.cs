@@ -21,13 +21,8 @@ public sealed class PrometheusTests(NutritionAppFixture fixture)
             Assert.Skip("promtool is not installed (.ci/run installs the prometheus package).");
         }
 
-        var check = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/promtool", ["check", "config", Dashboards.PrometheusConfiguration])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = await check.StandardOutput.ReadToEndAsync(Cancellation) + await check.StandardError.ReadToEndAsync(Cancellation);
-        await check.WaitForExitAsync(Cancellation);
+        var check = await ProcessRunner.RunAsync("/usr/bin/promtool", ["check", "config", Dashboards.PrometheusConfiguration], RepositoryPaths.Root, Cancellation);
+        var output = check.Output + check.Error;
 
         Assert.True(check.ExitCode == 0, output);
         Assert.Contains("SUCCESS", output, StringComparison.Ordinal);

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.IntegrationTests;
 
@@ -63,31 +64,15 @@ public sealed class ZipkinReceiver : IAsyncDisposable
     }
 
     /// <summary>Waits until the spans of <paramref name="traceId"/> satisfy <paramref name="complete"/>, and returns them.</summary>
-    public async Task<IReadOnlyList<ZipkinSpan>> WaitForTraceAsync(
+    public Task<IReadOnlyList<ZipkinSpan>> WaitForTraceAsync(
         string traceId, Func<IReadOnlyList<ZipkinSpan>, bool> complete, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        IReadOnlyList<ZipkinSpan> trace = [];
-        try
-        {
-            do
-            {
-                trace = [.. _spans.Where(span => span.TraceId == traceId)];
-                if (complete(trace))
-                {
-                    return trace;
-                }
-            }
-            while (await timer.WaitForNextTickAsync(deadline.Token));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        throw new TimeoutException(
-            $"Trace {traceId} was still incomplete after {timeout}: {string.Join(", ", trace.Select(s => $"{s.ServiceName}:{s.Name}"))}");
+        IReadOnlyList<ZipkinSpan> Trace() => [.. _spans.Where(span => span.TraceId == traceId)];
+        return Eventually.ReturnsAsync(
+            _ => Task.FromResult(Trace() is var trace && complete(trace) ? trace : null),
+            timeout,
+            () => $"trace {traceId} has {string.Join(", ", Trace().Select(s => $"{s.ServiceName}:{s.Name}"))}",
+            cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.Manifests.Tests;
 
@@ -87,36 +88,26 @@ public sealed class PodNetwork : IAsyncDisposable
     }
 
     /// <summary>Polls the service's HTTP port until <paramref name="path"/> answers 200, failing after a minute.</summary>
-    public async Task WaitUntilHealthyAsync(HttpClient http, string service, string path, CancellationToken cancellationToken)
+    public Task WaitUntilHealthyAsync(HttpClient http, string service, string path, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(1));
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         var uri = new Uri($"http://{Address(service)}:8080{path}");
-        try
-        {
-            do
+        return Eventually.ReturnsAsync(
+            async token =>
             {
                 try
                 {
-                    using var response = await http.GetAsync(uri, timeout.Token);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return;
-                    }
+                    using var response = await http.GetAsync(uri, token);
+                    return response.IsSuccessStatusCode ? uri : null;
                 }
                 catch (HttpRequestException)
                 {
-                    // Not listening yet.
+                    return null; // Not listening yet.
                 }
-            }
-            while (await timer.WaitForNextTickAsync(timeout.Token));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        throw new TimeoutException($"{service} did not answer {uri} within a minute.{Logs()}");
+            },
+            TimeSpan.FromMinutes(1),
+            () => $"{service} does not answer {uri}.{Logs()}",
+            cancellationToken,
+            TimeSpan.FromMilliseconds(250));
     }
 
     public string Logs() => string.Concat(_processes.Select(p =>

@@ -8,9 +8,9 @@ public static partial class Dashboards
 {
     public const string NutritionServices = "nutrition-services.json";
 
-    public static string Folder { get; } = Path.Combine(FindRoot(), "AppHost", "Observability", "grafana", "dashboards");
+    public static string Folder { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "Observability", "grafana", "dashboards");
 
-    public static string PrometheusConfiguration { get; } = Path.Combine(FindRoot(), "AppHost", "Observability", "prometheus", "prometheus.yml");
+    public static string PrometheusConfiguration { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "Observability", "prometheus", "prometheus.yml");
 
     /// <summary>Every query expression of a dashboard's panels.</summary>
     public static IReadOnlyList<string> Queries(string fileName)
@@ -40,17 +40,4 @@ public static partial class Dashboards
 
     [GeneratedRegex(@"[\{,]\s*(?<label>[a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)")]
     private static partial Regex LabelMatcher();
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NutritionAspire.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"NutritionAspire.sln not found above {AppContext.BaseDirectory}.");
-    }
 }
