@@ -7,11 +7,9 @@ namespace NutritionAspire.Infrastructure.Tests;
 /// <summary><c>manifests/eks</c>: its HCL files in their JSON form (HashiCorp's parser) and its Helm values files.</summary>
 public static class EksFolder
 {
-    public static string Root => RepositoryPaths.Root;
+    public static string Path { get; } = System.IO.Path.Combine(RepositoryPaths.Root, "manifests", "eks");
 
-    public static string Path { get; } = System.IO.Path.Combine(Root, "manifests", "eks");
-
-    private static string ParserDirectory { get; } = System.IO.Path.Combine(Root, "tests", "Infrastructure.Tests", "hcl");
+    private static string ParserDirectory { get; } = System.IO.Path.Combine(RepositoryPaths.Root, "tests", "Infrastructure.Tests", "hcl");
 
     public static IReadOnlyList<string> HclFiles { get; } =
         [.. Directory.EnumerateFiles(Path, "*.tf").Concat(Directory.EnumerateFiles(Path, "*.tfvars")).Order(StringComparer.Ordinal)];

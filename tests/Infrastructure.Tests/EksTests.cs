@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NutritionAspire.Tests;
 using YamlDotNet.RepresentationModel;
 
 namespace NutritionAspire.Infrastructure.Tests;
@@ -132,12 +133,12 @@ public sealed partial class EksTests
     [Fact]
     public void TheManifestsIngressAndTheDashboardsMatchWhatTheClusterProvides()
     {
-        var ingress = File.ReadAllText(Path.Combine(EksFolder.Root, "manifests", "kubernetes", "health-api", "ingress.yaml"));
+        var ingress = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "manifests", "kubernetes", "health-api", "ingress.yaml"));
         Assert.Contains("ingressClassName: cilium", ingress, StringComparison.Ordinal);
 
         // Every label the Hubble dashboard groups or filters by is one the httpV2 metric carries.
         var labels = HttpV2Metric.Split("labelsContext=")[1].Split(',').Concat(["status", "method", "reporter", "le"]).ToHashSet();
-        var dashboard = File.ReadAllText(Path.Combine(EksFolder.Root, "AppHost", "Observability", "grafana", "dashboards", "hubble-l7-workloads.json"));
+        var dashboard = File.ReadAllText(Path.Combine(Dashboards.Folder, "hubble-l7-workloads.json"));
         foreach (Match used in HubbleLabel().Matches(dashboard))
         {
             Assert.Contains(used.Groups["label"].Value, labels);

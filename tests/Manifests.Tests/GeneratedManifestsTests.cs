@@ -1,3 +1,5 @@
+using NutritionAspire.Tests;
+
 namespace NutritionAspire.Manifests.Tests;
 
 /// <summary>The documented generation command against the committed <c>manifests/kubernetes</c> tree.</summary>
@@ -63,7 +65,7 @@ public sealed class GeneratedManifestsTests
             Assert.Skip("kubectl is not installed.");
         }
 
-        var result = await Repository.RunAsync("kubectl", ["kustomize", Path.Combine(Repository.Root, "manifests", "overlays", "example")], Cancellation);
+        var result = await Repository.RunAsync("kubectl", ["kustomize", Path.Combine(RepositoryPaths.Root, "manifests", "overlays", "example")], Cancellation);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var images = result.Output.Split('\n').Where(line => line.TrimStart().StartsWith("image: ", StringComparison.Ordinal)).ToList();

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using NutritionAspire.AppHost.Kubernetes;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.Manifests.Tests;
 
@@ -152,11 +153,10 @@ public sealed class ManifestObjectsTests
     [Fact]
     public void TheGrafanaDashboardsShipAsSidecarConfigMapsFromTheSameFiles()
     {
-        var folder = Path.Combine(Repository.Root, "AppHost", "Observability", "grafana", "dashboards");
         var dashboards = ManifestFiles.OfType<V1ConfigMap>().Where(c => c.Metadata.Labels?.ContainsKey("grafana_dashboard") == true).ToList();
 
         Assert.Equal(3, dashboards.Count);
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        foreach (var file in Directory.EnumerateFiles(Dashboards.Folder, "*.json"))
         {
             var name = Path.GetFileName(file);
             var configMap = Assert.Single(dashboards, c => c.Data.ContainsKey(name));

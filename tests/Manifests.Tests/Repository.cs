@@ -5,16 +5,14 @@ namespace NutritionAspire.Manifests.Tests;
 /// <summary>Paths of the repository and a way to run its documented commands.</summary>
 public static class Repository
 {
-    public static string Root => RepositoryPaths.Root;
-
-    public static string KubernetesManifests => Path.Combine(Root, "manifests", "kubernetes");
+    public static string KubernetesManifests => Path.Combine(RepositoryPaths.Root, "manifests", "kubernetes");
 
     /// <summary>The built assembly of a service project, in the configuration these tests were built in.</summary>
     public static string ServiceAssembly(string project)
     {
         var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
         var (configuration, framework) = (output.Parent!.Name, output.Name);
-        return Path.Combine(Root, "services", project, "bin", configuration, framework, $"{project}.dll");
+        return Path.Combine(RepositoryPaths.Root, "services", project, "bin", configuration, framework, $"{project}.dll");
     }
 
     /// <summary>The documented command that regenerates <c>manifests/kubernetes</c>.</summary>
@@ -23,10 +21,10 @@ public static class Repository
 
     /// <summary>Runs the AppHost (already built by this test project) with <paramref name="arguments"/>.</summary>
     public static Task<ProcessResult> RunAppHostAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        RunAsync("dotnet", ["run", "--project", Path.Combine(Root, "AppHost"), "--no-build", "--no-launch-profile", "--", .. arguments], cancellationToken);
+        RunAsync("dotnet", ["run", "--project", Path.Combine(RepositoryPaths.Root, "AppHost"), "--no-build", "--no-launch-profile", "--", .. arguments], cancellationToken);
 
     public static Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        ProcessRunner.RunAsync(fileName, arguments, Root, cancellationToken);
+        ProcessRunner.RunAsync(fileName, arguments, RepositoryPaths.Root, cancellationToken);
 
     /// <summary>Reads every file of a tree, keyed by its path relative to the root with '/' separators.</summary>
     public static SortedDictionary<string, string> ReadTree(string root) =>

@@ -78,7 +78,7 @@ public sealed class ServiceModelReaderTests
     }
 
     private static IDistributedApplicationBuilder PublishBuilder() =>
-        DistributedApplication.CreateBuilder(["--operation", "publish", "--output-path", Path.GetTempPath()]);
+        DistributedApplication.CreateBuilder(["--operation", "publish"]);
 
     /// <summary>A project shaped like the AppHost's services: an HTTP/1.1 endpoint with a readiness probe, and maybe gRPC.</summary>
     private static IResourceBuilder<ProjectResource> AddService(IDistributedApplicationBuilder builder, string name, bool grpc)
