@@ -178,7 +178,8 @@ def leaf(value):
 
 REFERENCE = re.compile(r"\.Values\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
 VERBATIM = [
-    re.compile(r"\.Values\.([\w.]+)\s*\|\s*toYaml"),
+    # .Values.X piped to toYaml within one action, possibly through other functions: (.Values.X | default dict) | toYaml
+    re.compile(r"\.Values\.([\w.]+)(?:(?!\}\}|\.Values\.).)*?\|\s*toYaml"),
     re.compile(r"toYaml\s+\(?\s*\.Values\.([\w.]+)"),
 ]
 WITH_BLOCK = re.compile(r"\{\{-?\s*with\s+\.Values\.([\w.]+)\s*-?\}\}(.*?)\{\{-?\s*end", re.S)
