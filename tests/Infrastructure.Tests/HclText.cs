@@ -70,12 +70,17 @@ public static class HclText
                 return i;
             }
 
-            var keyStart = i;
-            var key = text[i] == '"' ? text[(i + 1)..(i = StringEnd(text, i))] : ReadWhile(text, ref i, c => char.IsLetterOrDigit(c) || c is '_' or '-');
-            Assert.True(key.Length > 0, $"Unexpected '{text[keyStart]}' in the object {text}");
+            string key;
             if (text[i] == '"')
             {
-                i++;
+                var close = StringEnd(text, i);
+                key = text[(i + 1)..close];
+                i = close + 1;
+            }
+            else
+            {
+                key = ReadWhile(text, ref i, c => char.IsLetterOrDigit(c) || c is '_' or '-');
+                Assert.True(key.Length > 0, $"Unexpected '{text[i]}' in the object {text}");
             }
 
             while (char.IsWhiteSpace(text[i]))
