@@ -44,6 +44,9 @@ module "node_group" {
   cluster_name    = module.eks.cluster_name
   cluster_version = var.kubernetes_version
 
+  # The module's default role name, <name>-eks-node-group, would leave cluster_name only 14 characters.
+  iam_role_name = "${var.cluster_name}-nodes"
+
   subnet_ids                        = module.vpc.private_subnets
   cluster_primary_security_group_id = module.eks.cluster_primary_security_group_id
   vpc_security_group_ids            = [module.eks.node_security_group_id]
@@ -68,15 +71,15 @@ module "node_group" {
   depends_on = [helm_release.cilium]
 }
 
-# CoreDNS and the Pod Identity agent need a pod network: they come after Cilium and the nodes.
+# The Pod Identity agent runs on the host network and tolerates every taint, node.cilium.io/agent-not-ready included:
+# it comes before the nodes, because the Cilium operator needs its credentials to give the first pods addresses.
 resource "aws_eks_addon" "pod_identity_agent" {
   cluster_name                = module.eks.cluster_name
   addon_name                  = "eks-pod-identity-agent"
   resolve_conflicts_on_create = "OVERWRITE"
-
-  depends_on = [module.node_group]
 }
 
+# CoreDNS needs a pod network: it comes after Cilium and the nodes.
 resource "aws_eks_addon" "coredns" {
   cluster_name                = module.eks.cluster_name
   addon_name                  = "coredns"

@@ -77,13 +77,16 @@ resource "helm_release" "tetragon" {
   chart      = "tetragon"
   version    = local.charts.tetragon
   namespace  = "kube-system"
-  values     = [file("${path.module}/values/tetragon.yaml")]
-
-  # Only the app namespace's process executions reach the logs, and so Loki.
-  set {
-    name  = "tetragon.exportAllowList"
-    value = jsonencode({ event_set = ["PROCESS_EXEC", "PROCESS_EXIT"], namespace = [var.app_namespace] })
-  }
+  # Only the app namespace's process executions reach the logs, and so Loki. The allow list is structured (a JSON
+  # line), so it goes through values: set would parse it with Helm's --set syntax and split it on its commas.
+  values = [
+    file("${path.module}/values/tetragon.yaml"),
+    yamlencode({
+      tetragon = {
+        exportAllowList = jsonencode({ event_set = ["PROCESS_EXEC", "PROCESS_EXIT"], namespace = [var.app_namespace] })
+      }
+    }),
+  ]
 
   depends_on = [helm_release.kube_prometheus_stack]
 }

@@ -6,7 +6,8 @@ module "cilium_operator_identity" {
 
   name = "${var.cluster_name}-cilium-operator"
 
-  # What the Cilium operator needs to manage ENIs and their addresses (ENI IPAM).
+  # What the Cilium operator needs to manage ENIs and their addresses (ENI IPAM): the list of Cilium's ENI
+  # documentation at the pinned version, route tables included (the operator picks subnets by route table).
   attach_custom_policy = true
   policy_statements = [
     {
@@ -20,6 +21,7 @@ module "cilium_operator_identity" {
         "ec2:DescribeInstances",
         "ec2:DescribeInstanceTypes",
         "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRouteTables",
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSubnets",
         "ec2:DescribeTags",
@@ -45,7 +47,8 @@ module "load_balancer_controller_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "1.12.1"
 
-  name                            = "${var.cluster_name}-aws-load-balancer-controller"
+  # The module names the role <name>-<26 characters>; IAM allows 64, so the name stays short.
+  name                            = "${var.cluster_name}-lb-controller"
   attach_aws_lb_controller_policy = true
 
   associations = {

@@ -1,3 +1,8 @@
+output "region" {
+  description = "AWS region of the cluster and its registry."
+  value       = var.region
+}
+
 output "cluster_name" {
   description = "Name of the EKS cluster."
   value       = module.eks.cluster_name

@@ -8,6 +8,18 @@ variable "cluster_name" {
   description = "Name of the EKS cluster, and prefix of everything created with it."
   type        = string
   default     = "nutrition"
+
+  # It names the ECR repositories and the Loki bucket, which take lowercase letters, digits and hyphens only.
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*$", var.cluster_name))
+    error_message = "Use lowercase letters, digits and hyphens, starting with a letter."
+  }
+
+  # The longest IAM role name prefix built from it, <cluster_name>-cilium-operator-, must fit IAM's 38 characters.
+  validation {
+    condition     = length(var.cluster_name) <= 21
+    error_message = "Use at most 21 characters."
+  }
 }
 
 variable "kubernetes_version" {

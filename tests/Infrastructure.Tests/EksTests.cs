@@ -16,10 +16,10 @@ public sealed partial class EksTests
     [Fact]
     public async Task EveryReferenceIsDeclaredAndEveryTfvarsKeyIsAVariable()
     {
-        var files = await ParseOrSkipAsync();
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
 
-        var variables = Blocks(files, "variable").SelectMany(block => block.EnumerateObject().Select(v => v.Name)).ToHashSet();
-        var locals = Blocks(files, "locals").SelectMany(block => block.EnumerateArray()).SelectMany(l => l.EnumerateObject().Select(v => v.Name)).ToHashSet();
+        var variables = EksFolder.Variables(files).Select(v => v.Name).ToHashSet();
+        var locals = EksFolder.Blocks(files, "locals").SelectMany(block => block.EnumerateArray()).SelectMany(l => l.EnumerateObject().Select(v => v.Name)).ToHashSet();
         Assert.Contains("kubernetes_version", variables);
 
         foreach (var (file, content) in files.Where(f => f.Key.EndsWith(".tf", StringComparison.Ordinal)))
@@ -47,33 +47,31 @@ public sealed partial class EksTests
     [Fact]
     public async Task EveryModuleAndChartVersionIsPinnedExactly()
     {
-        var files = await ParseOrSkipAsync();
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
 
-        var modules = Blocks(files, "module").SelectMany(block => block.EnumerateObject()).ToList();
+        var modules = EksFolder.Modules(files).ToList();
         Assert.NotEmpty(modules);
-        Assert.All(modules, module => Assert.Matches(@"^\d+\.\d+\.\d+$", module.Value[0].GetProperty("version").GetString()));
+        Assert.All(modules, module => Assert.Matches(@"^\d+\.\d+\.\d+$", module.Body.GetProperty("version").GetString()));
 
-        var charts = Blocks(files, "locals").SelectMany(block => block.EnumerateArray())
-            .Single(l => l.TryGetProperty("charts", out _)).GetProperty("charts").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetString());
+        // Each release pins its chart through local.charts.<release name>, and every pin there is used by a release.
+        var charts = EksFolder.ChartVersions(files);
         Assert.All(charts.Values, version => Assert.Matches(@"^\d+\.\d+\.\d+$", version));
-        var releases = Resources(files, "helm_release").ToList();
-        Assert.Equal(["alloy", "aws_load_balancer_controller", "cilium", "kube_prometheus_stack", "loki", "prometheus_operator_crds", "tetragon"],
-            releases.Select(r => r.Name).Order(StringComparer.Ordinal));
-        foreach (var (name, release) in releases)
-        {
-            var version = release.GetProperty("version").GetString()!;
-            Assert.Equal($"${{local.charts.{name}}}", version);
-            Assert.Contains(name, charts.Keys);
-        }
+        var releases = EksFolder.Resources(files, "helm_release").ToList();
+        Assert.NotEmpty(releases);
+        Assert.All(releases, release => Assert.Equal($"${{local.charts.{release.Name}}}", release.Body.GetProperty("version").GetString()));
+        Assert.Equal(charts.Keys.Order(StringComparer.Ordinal), releases.Select(r => r.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task EveryValuesFileIsValidYamlAndUsedByARelease()
     {
-        var files = await ParseOrSkipAsync();
-        var used = Resources(files, "helm_release")
-            .Where(r => r.Release.TryGetProperty("values", out _))
-            .Select(r => ValuesFile().Match(r.Release.GetProperty("values")[0].GetString()!).Groups["file"].Value)
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
+        var used = EksFolder.Resources(files, "helm_release")
+            .Where(r => r.Body.TryGetProperty("values", out _))
+            .SelectMany(r => r.Body.GetProperty("values").EnumerateArray())
+            .Select(values => ValuesFile().Match(values.GetString()!))
+            .Where(match => match.Success)
+            .Select(match => match.Groups["file"].Value)
             .ToHashSet();
 
         Assert.Equal(EksFolder.ValuesFiles.Select(Path.GetFileName).Order(StringComparer.Ordinal), used.Order(StringComparer.Ordinal));
@@ -83,8 +81,8 @@ public sealed partial class EksTests
     [Fact]
     public async Task TheClusterHasNoSelfManagedAddonsAndNodesWaitForCilium()
     {
-        var files = await ParseOrSkipAsync();
-        var modules = Blocks(files, "module").SelectMany(block => block.EnumerateObject()).ToDictionary(m => m.Name, m => m.Value[0]);
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
+        var modules = EksFolder.Modules(files).ToDictionary(m => m.Name, m => m.Body);
 
         var eks = modules["eks"];
         Assert.False(eks.GetProperty("bootstrap_self_managed_addons").GetBoolean());
@@ -98,15 +96,22 @@ public sealed partial class EksTests
             (taint.GetProperty("key").GetString(), taint.GetProperty("value").GetString(), taint.GetProperty("effect").GetString()));
         Assert.Contains("${helm_release.cilium}", nodes.GetProperty("depends_on").EnumerateArray().Select(d => d.GetString()));
 
-        var coredns = Resources(files, "aws_eks_addon").Single(r => r.Name == "coredns").Release;
-        Assert.Contains("${module.node_group}", coredns.GetProperty("depends_on").EnumerateArray().Select(d => d.GetString()));
-        Assert.DoesNotContain(Resources(files, "aws_eks_addon"), addon => addon.Release.GetProperty("addon_name").GetString() is "vpc-cni" or "kube-proxy");
+        var addons = EksFolder.Resources(files, "aws_eks_addon").ToDictionary(a => a.Name, a => a.Body);
+        Assert.Contains("${module.node_group}", addons["coredns"].GetProperty("depends_on").EnumerateArray().Select(d => d.GetString()));
+        Assert.DoesNotContain(addons.Values, addon => addon.GetProperty("addon_name").GetString() is "vpc-cni" or "kube-proxy");
+
+        // The Cilium operator needs Pod Identity credentials before any node loses the agent-not-ready taint, so the
+        // agent (host network, tolerating every taint) is not ordered after the nodes.
+        var agent = addons.Values.Single(addon => addon.GetProperty("addon_name").GetString() == "eks-pod-identity-agent");
+        Assert.False(agent.TryGetProperty("depends_on", out var agentDependencies)
+            && agentDependencies.EnumerateArray().Any(d => d.GetString() == "${module.node_group}"),
+            "The Pod Identity agent must not wait for the node group: the nodes wait for Cilium, whose operator needs the agent.");
     }
 
     [Fact]
     public async Task CiliumRunsInEniModeWithoutKubeProxyAndWithTheL7FeaturesTheAppUses()
     {
-        var files = await ParseOrSkipAsync();
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
         var cilium = EksFolder.LoadValues("cilium.yaml");
 
         Assert.Equal("eni", EksFolder.Scalar(cilium, "ipam.mode"));
@@ -116,15 +121,16 @@ public sealed partial class EksTests
         Assert.Equal("true", EksFolder.Scalar(cilium, "l7Proxy"));
         Assert.Equal("envoy", EksFolder.Scalar(cilium, "loadBalancer.l7.backend"));
         Assert.Equal("true", EksFolder.Scalar(cilium, "ingressController.enabled"));
-        Assert.Equal("external", EksFolder.Scalar(cilium, "ingressController.service.annotations.service.beta.kubernetes.io/aws-load-balancer-type")
-            ?? ((YamlMappingNode)EksFolder.Node(cilium, "ingressController.service.annotations")!)
-                .Children[new YamlScalarNode("service.beta.kubernetes.io/aws-load-balancer-type")].ToString());
+        Assert.Equal("external", EksFolder.Scalar(cilium, @"ingressController.service.annotations.service\.beta\.kubernetes\.io/aws-load-balancer-type"));
+        // The cilium-ingress Service has only a placeholder endpoint (Envoy answers on the nodes): IP targets would be
+        // none, instance targets are the nodes' NodePort.
+        Assert.Equal("instance", EksFolder.Scalar(cilium, @"ingressController.service.annotations.service\.beta\.kubernetes\.io/aws-load-balancer-nlb-target-type"));
         Assert.Equal("true", EksFolder.Scalar(cilium, "hubble.relay.enabled"));
         Assert.Equal("true", EksFolder.Scalar(cilium, "hubble.ui.enabled"));
         Assert.Equal("true", EksFolder.Scalar(cilium, "hubble.metrics.serviceMonitor.enabled"));
         Assert.Contains(HttpV2Metric, ((YamlSequenceNode)EksFolder.Node(cilium, "hubble.metrics.enabled")!).Select(n => n.ToString()));
 
-        var release = Resources(files, "helm_release").Single(r => r.Name == "cilium").Release;
+        var release = EksFolder.Resources(files, "helm_release").Single(r => r.Name == "cilium").Body;
         var sets = release.GetProperty("set").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString());
         Assert.Equal("${trimprefix(module.eks.cluster_endpoint, \"https://\")}", sets["k8sServiceHost"]);
         Assert.Equal("443", sets["k8sServicePort"]);
@@ -154,7 +160,7 @@ public sealed partial class EksTests
     [Fact]
     public async Task NoDeprecatedSettingOrComponentIsUsed()
     {
-        var files = await ParseOrSkipAsync();
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
 
         foreach (var file in EksFolder.ValuesFiles)
         {
@@ -164,30 +170,40 @@ public sealed partial class EksTests
             Assert.DoesNotMatch(@"(?i)promtail|loki-distributed", text);
         }
 
-        var charts = Resources(files, "helm_release").Select(r => r.Release.GetProperty("chart").GetString()).ToList();
+        var charts = EksFolder.Resources(files, "helm_release").Select(r => r.Body.GetProperty("chart").GetString()).ToList();
         Assert.DoesNotContain("promtail", charts);
         Assert.DoesNotContain("loki-distributed", charts);
         Assert.Contains("alloy", charts);
-        var ami = Blocks(files, "variable").SelectMany(b => b.EnumerateObject()).Single(v => v.Name == "node_ami_type").Value[0];
+        var ami = EksFolder.Variables(files).Single(v => v.Name == "node_ami_type").Body;
         Assert.StartsWith("AL2023_", ami.GetProperty("default").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<IReadOnlyDictionary<string, JsonElement>> ParseOrSkipAsync()
+    [Fact]
+    public async Task TheReadmesStepsUseOnlyWhatTheConfigurationProvides()
     {
-        if (EksFolder.ParserUnavailable is { } reason)
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
+        var readme = File.ReadAllText(Path.Combine(EksFolder.Path, "README.md"));
+        var outputs = EksFolder.Blocks(files, "output").SelectMany(block => block.EnumerateObject().Select(o => o.Name)).ToHashSet();
+
+        var used = TofuOutput().Matches(readme).Select(m => m.Groups["name"].Value).ToList();
+        Assert.NotEmpty(used);
+        Assert.All(used, output => Assert.True(outputs.Contains(output), $"The README reads the output {output}, which outputs.tf does not declare."));
+
+        // The AWS CLI takes its region from the profile unless told; the cluster's region is what the steps need.
+        Assert.All(AwsCommand().Matches(readme).Select(m => m.Value),
+            command => Assert.True(command.Contains("--region", StringComparison.Ordinal), $"No --region in: {command}"));
+
+        // kubectl rollout status needs a named resource; waiting on every Deployment is kubectl wait --all.
+        Assert.DoesNotMatch(@"rollout status deployment(\s+-|\s*$)", readme);
+
+        // Every -var-file is a file of the folder or one a step copies.
+        foreach (Match varFile in VarFile().Matches(readme))
         {
-            Assert.Skip(reason);
+            var name = varFile.Groups["file"].Value;
+            Assert.True(File.Exists(Path.Combine(EksFolder.Path, name)) || readme.Contains($"cp example.tfvars {name}", StringComparison.Ordinal),
+                $"The README uses -var-file {name}, which no step creates.");
         }
-
-        return await EksFolder.ParseAsync(Cancellation);
     }
-
-    private static IEnumerable<JsonElement> Blocks(IReadOnlyDictionary<string, JsonElement> files, string type) =>
-        files.Values.Where(file => file.ValueKind == JsonValueKind.Object && file.TryGetProperty(type, out _)).Select(file => file.GetProperty(type));
-
-    private static IEnumerable<(string Name, JsonElement Release)> Resources(IReadOnlyDictionary<string, JsonElement> files, string type) =>
-        Blocks(files, "resource").Where(r => r.TryGetProperty(type, out _))
-            .SelectMany(r => r.GetProperty(type).EnumerateObject().Select(resource => (resource.Name, resource.Value[0])));
 
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {
@@ -205,6 +221,15 @@ public sealed partial class EksTests
 
     [GeneratedRegex(@"/values/(?<file>[a-z0-9-]+\.yaml)")]
     private static partial Regex ValuesFile();
+
+    [GeneratedRegex(@"output -raw (?<name>\w+)")]
+    private static partial Regex TofuOutput();
+
+    [GeneratedRegex(@"\baws (ecr|eks) [^\n|]*")]
+    private static partial Regex AwsCommand();
+
+    [GeneratedRegex(@"-var-file (?<file>\S+)")]
+    private static partial Regex VarFile();
 
     [GeneratedRegex(@"(?:by \(|, |\{)(?<label>[a-z_]+)(?=[,)=!])")]
     private static partial Regex HubbleLabel();
