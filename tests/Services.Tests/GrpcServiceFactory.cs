@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -21,6 +24,60 @@ public interface IGrpcServiceHost : IAsyncDisposable
 
     /// <summary>Everything the service has logged so far.</summary>
     IReadOnlyCollection<CapturedLog> Logs { get; }
+
+    IServiceProvider Services { get; }
+}
+
+/// <summary>
+/// The tags of every <c>http.server.request.duration</c> measurement of one host. Several hosts in one process share
+/// the meter names, so their Prometheus output mixes; this listens to the host's own meters only.
+/// </summary>
+public sealed class RequestDurations : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<IReadOnlyDictionary<string, object?>> _recorded = new();
+
+    public RequestDurations(IServiceProvider services)
+    {
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Scope == meterFactory && instrument is { Name: "http.server.request.duration", Meter.Name: "Microsoft.AspNetCore.Hosting" })
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            var copy = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                copy[tag.Key] = tag.Value;
+            }
+
+            _recorded.Enqueue(copy);
+        });
+        _listener.Start();
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> requests to <paramref name="route"/> have been recorded with
+    /// <c>rpc.grpc.status_code</c> <paramref name="status"/>: a request is recorded once the server has finished with it,
+    /// which may be just after the client has its answer.
+    /// </summary>
+    public Task WaitForAsync(string route, StatusCode status, int count, CancellationToken cancellationToken) =>
+        Eventually.ReturnsAsync(
+            _ => Task.FromResult(Matching(route, status) >= count ? "done" : null),
+            TimeSpan.FromSeconds(10),
+            () => $"{Matching(route, status)} of {count} requests to {route} recorded with status {status}; all: " +
+                string.Join("; ", _recorded.Select(tags => string.Join(", ", tags.Select(tag => $"{tag.Key}={tag.Value}")))),
+            cancellationToken, TimeSpan.FromMilliseconds(20));
+
+    private int Matching(string route, StatusCode status) => _recorded.Count(tags =>
+        tags.TryGetValue("http.route", out var recordedRoute) && Equals(recordedRoute, route)
+        && tags.TryGetValue("rpc.grpc.status_code", out var code) && Equals(code, (int)status));
+
+    public void Dispose() => _listener.Dispose();
 }
 
 /// <summary>Hosts one gRPC service in memory; <typeparamref name="TService"/> is any type of its assembly.</summary>

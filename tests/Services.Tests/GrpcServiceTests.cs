@@ -96,6 +96,7 @@ public sealed class GrpcServiceTests
     {
         await using var factory = new GrpcServiceFactory<ImcGrpcService>();
         var client = new IMCService.IMCServiceClient(factory.CreateChannel());
+        using var durations = new RequestDurations(factory.Services);
 
         var response = await client.SayHelloAsync(new() { Weight = 90, Height = 1.77 }, cancellationToken: Cancellation);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -104,9 +105,7 @@ public sealed class GrpcServiceTests
         Assert.Equal((28.72737719046251, "overweight"), (response.Imc, response.Class));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("height must be", error.Status.Detail, StringComparison.Ordinal);
-        using var http = factory.CreateClient();
-        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancellation);
-        Assert.Contains("rpc_grpc_status_code=\"3\"", metrics, StringComparison.Ordinal);
+        await durations.WaitForAsync("/imc.IMCService/SayHello", StatusCode.InvalidArgument, 1, Cancellation);
     }
 
     [Theory]
@@ -178,9 +177,7 @@ public sealed class GrpcServiceTests
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status.Status);
         Assert.Equal("ok", await healthz.Content.ReadAsStringAsync(Cancellation));
         Assert.Equal("text/plain", healthz.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"service_name=\"{resource}\"", metrics, StringComparison.Ordinal);
-        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
-            && line.Contains($"http_route=\"{service.MethodPath}\"", StringComparison.Ordinal)
-            && line.Contains("rpc_grpc_status_code=\"0\"", StringComparison.Ordinal));
+        Assert.Contains($"target_info{{service_name=\"{resource}\"", metrics, StringComparison.Ordinal);
+        await service.RequestDurations.WaitForAsync(service.MethodPath, StatusCode.OK, 1, Cancellation);
     }
 }

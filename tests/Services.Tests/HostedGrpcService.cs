@@ -32,6 +32,7 @@ public sealed class HostedGrpcService : IAsyncDisposable
         Host = host;
         _dependencies = dependencies;
         Channel = host.CreateChannel();
+        RequestDurations = new RequestDurations(host.Services);
     }
 
     public static TheoryData<string> Resources { get; } =
@@ -48,6 +49,9 @@ public sealed class HostedGrpcService : IAsyncDisposable
     public IGrpcServiceHost Host { get; }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>The service's own <c>http.server.request.duration</c> measurements.</summary>
+    public RequestDurations RequestDurations { get; }
 
     /// <summary>The path of its one method, as generated: <c>/bmr.BMRService/SayHello</c>.</summary>
     public string MethodPath => $"/{Descriptor.FullName}/{Descriptor.Methods.Single().Name}";
@@ -143,6 +147,7 @@ public sealed class HostedGrpcService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        RequestDurations.Dispose();
         Channel.Dispose();
         await Host.DisposeAsync();
         foreach (var dependency in _dependencies)
