@@ -93,6 +93,19 @@ public sealed class GrpcProtocolTests
     }
 
     [Fact]
+    public async Task AStringThatIsNotUtf8IsInvalidArgumentWithoutAnErrorLog()
+    {
+        await using var service = HostedGrpcService.Start(ResourceNames.BmrGrpc);
+        byte[] badGender = [0x0A, 0x02, 0xFF, 0xFE]; // field 1 (gender), two bytes that are not UTF-8
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.CallRawAsync(badGender, Cancellation));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("The request payload is not a valid NutritionAspire.Contracts.Bmr.Message message: ", error.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(service.Host.Logs, log => log.Level >= LogLevel.Error);
+    }
+
+    [Fact]
     public async Task ANegativeZeroNecessityOnTheWireIsInvalidArgument()
     {
         await using var service = HostedGrpcService.Start(ResourceNames.CaloriesGrpc);
