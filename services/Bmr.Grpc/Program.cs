@@ -1,11 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Bmr;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.BmrGrpc);
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(BMRService.Descriptor);
 
 var app = builder.Build();
-app.MapGrpcService<BmrService>();
+app.MapStrictGrpcService<BmrGrpcService>(BMRService.BindService);
 app.MapGrpcServiceDefaults();
 app.Run();

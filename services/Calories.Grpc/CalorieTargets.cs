@@ -7,10 +7,11 @@ public readonly record struct CalorieTargetsResult(double Loss, double Gain, dou
 /// <summary>Daily calories to lose (90 %), keep (100 %) and gain (130 %) weight (contract §3).</summary>
 public static class CalorieTargets
 {
-    /// <param name="necessity">The daily caloric necessity, kcal.</param>
+    /// <param name="necessity">The daily caloric necessity, kcal, 0 to <see cref="InputRules.MaxNecessity"/>.</param>
+    /// <exception cref="InvalidInputException">The necessity is out of its range.</exception>
     public static CalorieTargetsResult Calculate(double necessity)
     {
-        InputRules.RequireNonNegative(necessity, nameof(necessity));
+        InputRules.RequireNecessity(necessity);
         return new CalorieTargetsResult(Loss: necessity * 0.90, Gain: necessity * 1.30, Maintain: necessity);
     }
 }

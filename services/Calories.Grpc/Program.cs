@@ -1,11 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts.Calories;
 using NutritionAspire.Calories;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.CaloriesGrpc);
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(CaloriesService.Descriptor);
 
 var app = builder.Build();
-app.MapGrpcService<CaloriesService>();
+app.MapStrictGrpcService<CaloriesGrpcService>(CaloriesService.BindService);
 app.MapGrpcServiceDefaults();
 app.Run();

@@ -1,11 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Imc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.ImcGrpc);
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(IMCService.Descriptor);
 
 var app = builder.Build();
-app.MapGrpcService<ImcService>();
+app.MapStrictGrpcService<ImcGrpcService>(IMCService.BindService);
 app.MapGrpcServiceDefaults();
 app.Run();

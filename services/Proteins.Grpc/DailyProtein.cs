@@ -9,10 +9,11 @@ public static class DailyProtein
 {
     public const string Unit = "g";
 
-    /// <param name="weight">Kilograms.</param>
+    /// <param name="weight">Kilograms, <see cref="InputRules.MinWeight"/> to <see cref="InputRules.MaxWeight"/>.</param>
+    /// <exception cref="InvalidInputException">The weight is out of its range.</exception>
     public static ProteinIntake Calculate(double weight)
     {
-        InputRules.RequirePositive(weight, nameof(weight));
+        InputRules.RequireWeight(weight);
         return new ProteinIntake((long)Math.Truncate(weight) * 2, Unit);
     }
 }

@@ -1,11 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Proteins;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.ProteinsGrpc);
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(ProteinsService.Descriptor);
 
 var app = builder.Build();
-app.MapGrpcService<ProteinsService>();
+app.MapStrictGrpcService<ProteinsGrpcService>(ProteinsService.BindService);
 app.MapGrpcServiceDefaults();
 app.Run();

@@ -1,17 +1,18 @@
 using NutritionAspire;
 using NutritionAspire.Contracts.Calories;
 using NutritionAspire.Contracts.Proteins;
+using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.Contracts.Water;
 using NutritionAspire.Recommendations;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.RecommendationsGrpc);
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(RecomendationsService.Descriptor);
 builder.AddGrpcDependency(ResourceNames.WaterGrpc, "WATER_SERVICE_ENDPOINT", channel => new WaterService.WaterServiceClient(channel));
 builder.AddGrpcDependency(ResourceNames.ProteinsGrpc, "PROTEINS_SERVICE_ENDPOINT", channel => new ProteinsService.ProteinsServiceClient(channel));
 builder.AddGrpcDependency(ResourceNames.CaloriesGrpc, "CALORIES_SERVICE_ENDPOINT", channel => new CaloriesService.CaloriesServiceClient(channel));
 
 var app = builder.Build();
-app.MapGrpcService<RecommendationsService>();
+app.MapStrictGrpcService<RecommendationsGrpcService>(RecomendationsService.BindService);
 app.MapGrpcServiceDefaults();
 app.Run();

@@ -1,11 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts.Water;
 using NutritionAspire.Water;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.WaterGrpc);
-builder.AddGrpcServiceDefaults();
+builder.AddGrpcServiceDefaults(WaterService.Descriptor);
 
 var app = builder.Build();
-app.MapGrpcService<WaterService>();
+app.MapStrictGrpcService<WaterGrpcService>(WaterService.BindService);
 app.MapGrpcServiceDefaults();
 app.Run();

@@ -59,26 +59,83 @@ public sealed class CalculationRuleTests
     {
         var error = Assert.Throws<InvalidInputException>(() => BasalMetabolicRate.Calculate("M", 90, 1.77, 26, "couch"));
 
-        Assert.Equal("activity", error.Field);
+        Assert.Equal(["activity"], error.Fields);
         Assert.Contains("'couch'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData(0, 1.77, "weight")]
+    [InlineData(-0.0, 1.77, "weight")]
     [InlineData(-1, 1.77, "weight")]
+    [InlineData(0.9999999999999999, 1.77, "weight")]
+    [InlineData(700.0000000000001, 1.77, "weight")]
+    [InlineData(1e19, 1.77, "weight")]
+    [InlineData(double.MaxValue, 1.77, "weight")]
     [InlineData(double.NaN, 1.77, "weight")]
     [InlineData(double.PositiveInfinity, 1.77, "weight")]
     [InlineData(90, 0, "height")]
+    [InlineData(90, 5e-324, "height")]
+    [InlineData(90, 1e-200, "height")]
+    [InlineData(90, 0.29999999999999993, "height")]
+    [InlineData(90, 3.0000000000000004, "height")]
+    [InlineData(90, double.NegativeInfinity, "height")]
     [InlineData(90, double.NaN, "height")]
-    public void NonPositiveOrNonFiniteMeasuresAreRejectedByEveryRule(double weight, double height, string field)
+    public void MeasuresOutsideHealthApisBoundsAreRejectedByEveryRule(double weight, double height, string field)
     {
-        Assert.Equal(field, Assert.Throws<InvalidInputException>(() => BasalMetabolicRate.Calculate("M", weight, height, 26, "sedentary")).Field);
-        Assert.Equal(field, Assert.Throws<InvalidInputException>(() => BodyMassIndex.Calculate(weight, height)).Field);
-        Assert.Equal(field, Assert.Throws<InvalidInputException>(() => DailyWater.Calculate(weight, height)).Field);
+        Assert.Equal([field], Assert.Throws<InvalidInputException>(() => BasalMetabolicRate.Calculate("M", weight, height, 26, "sedentary")).Fields);
+        Assert.Equal([field], Assert.Throws<InvalidInputException>(() => BodyMassIndex.Calculate(weight, height)).Fields);
+        Assert.Equal([field], Assert.Throws<InvalidInputException>(() => DailyWater.Calculate(weight, height)).Fields);
         if (field == "weight")
         {
-            Assert.Equal(field, Assert.Throws<InvalidInputException>(() => DailyProtein.Calculate(weight)).Field);
+            Assert.Equal([field], Assert.Throws<InvalidInputException>(() => DailyProtein.Calculate(weight)).Fields);
         }
+    }
+
+    [Theory]
+    [InlineData(1, 0.3)]
+    [InlineData(700, 3)]
+    [InlineData(1, 3)]
+    [InlineData(700, 0.3)]
+    public void TheBoundsThemselvesAreAccepted(double weight, double height)
+    {
+        Assert.True(BasalMetabolicRate.Calculate("F", weight, height, 0, "sedentary").Bmr > 0);
+        Assert.True(double.IsFinite(BodyMassIndex.Calculate(weight, height).Imc));
+        Assert.Equal(weight * 35, DailyWater.Calculate(weight, height).Value);
+        Assert.Equal((long)weight * 2, DailyProtein.Calculate(weight).Value);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(-1000)]
+    [InlineData(151)]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    public void AgesOutside0To150AreRejected(long age) =>
+        Assert.Equal(["age"], Assert.Throws<InvalidInputException>(() => BasalMetabolicRate.Calculate("F", 90, 1.77, age, "sedentary")).Fields);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(150)]
+    public void Age0WhichTheOriginalHealthApiSendsAnd150AreAccepted(long age) =>
+        Assert.Equal(655 + (9.56 * 90.0) + (1.8 * (1.77 * 100)) - (4.7 * age), BasalMetabolicRate.Calculate("F", 90, 1.77, age, "sedentary").Bmr);
+
+    [Theory]
+    [InlineData("M", 1, 1, 150)]
+    [InlineData("M", 1, 0.3, 34)]
+    [InlineData("M", 20, 0.8, 150)]
+    public void ValuesInRangeWhoseBmrWouldBeNegativeAreRejectedNamingTheThreeFields(string gender, double weight, double height, long age)
+    {
+        var error = Assert.Throws<InvalidInputException>(() => BasalMetabolicRate.Calculate(gender, weight, height, age, "sedentary"));
+
+        Assert.Equal(["weight", "height", "age"], error.Fields);
+        Assert.StartsWith("weight, height and age give a negative bmr (-", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLightestShortestPersonHasAPositiveBmrUpTo33AsAManAndAtEveryAgeAsAWoman()
+    {
+        Assert.Equal(66 + (13.75 * 1.0) + (5.0 * (0.3 * 100)) - (6.8 * 33), BasalMetabolicRate.Calculate("M", 1, 0.3, 33, "sedentary").Bmr);
+        Assert.Equal(655 + (9.56 * 1.0) + (1.8 * (0.3 * 100)) - (4.7 * 150), BasalMetabolicRate.Calculate("F", 1, 0.3, 150, "sedentary").Bmr);
     }
 
     [Fact]
@@ -123,8 +180,9 @@ public sealed class CalculationRuleTests
     [InlineData(90.0, 180)]
     [InlineData(90.9, 180)]
     [InlineData(90.99999, 180)]
-    [InlineData(0.5, 0)]
     [InlineData(1.0, 2)]
+    [InlineData(1.9999999999999998, 2)]
+    [InlineData(700, 1400)]
     public void ProteinTruncatesTheWeightBeforeDoubling(double weight, long expected) =>
         Assert.Equal(new ProteinIntake(expected, "g"), DailyProtein.Calculate(weight));
 
@@ -140,8 +198,34 @@ public sealed class CalculationRuleTests
 
     [Theory]
     [InlineData(-1)]
+    [InlineData(-0.0)]
+    [InlineData(-5e-324)]
+    [InlineData(1.0000000000000002e308)]
+    [InlineData(double.MaxValue)]
     [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
     [InlineData(double.NegativeInfinity)]
     public void CalorieTargetsRejectInvalidNecessity(double necessity) =>
-        Assert.Equal("necessity", Assert.Throws<InvalidInputException>(() => CalorieTargets.Calculate(necessity)).Field);
+        Assert.Equal(["necessity"], Assert.Throws<InvalidInputException>(() => CalorieTargets.Calculate(necessity)).Fields);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5e-324)]
+    [InlineData(InputRules.MaxNecessity)]
+    public void CalorieTargetsOfEveryAcceptedNecessityAreFiniteAndNonNegative(double necessity)
+    {
+        var result = CalorieTargets.Calculate(necessity);
+
+        Assert.All([result.Loss, result.Maintain, result.Gain], target => Assert.True(double.IsFinite(target) && !double.IsNegative(target), $"{target}"));
+    }
+
+    [Fact]
+    public void AQuotedInputKeepsAtMostAHundredCharactersAndNeverSplitsASurrogatePair()
+    {
+        var hundred = new string('a', 100);
+
+        Assert.Equal($"'{hundred}'", InputRules.Quote(hundred));
+        Assert.Equal($"'{hundred}…' (101 characters)", InputRules.Quote(hundred + "b"));
+        Assert.Equal($"'{hundred[..99]}…' (102 characters)", InputRules.Quote(hundred[..99] + "😀b"));
+    }
 }

@@ -63,7 +63,7 @@ public sealed class DashboardTests(HealthApiFixture fixture) : IClassFixture<Hea
         using var calculated = await HealthApiTests.PostAsync(api, WorkedExample.Request);
         Assert.True(calculated.IsSuccessStatusCode);
 
-        await using var bmr = new GrpcServiceFactory<BmrService>();
+        await using var bmr = new GrpcServiceFactory<BmrGrpcService>();
         var client = new Contracts.Bmr.BMRService.BMRServiceClient(bmr.CreateChannel());
         await client.SayHelloAsync(new() { Gender = "F", Weight = 60, Height = 1.6, Age = 30, Activity = "sedentary" }, cancellationToken: Cancellation);
         await Assert.ThrowsAsync<RpcException>(() =>

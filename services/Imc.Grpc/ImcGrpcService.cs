@@ -3,7 +3,8 @@ using NutritionAspire.Contracts.Imc;
 
 namespace NutritionAspire.Imc;
 
-public sealed class ImcService : IMCService.IMCServiceBase
+/// <summary><c>imc.IMCService</c>: the gRPC face of <see cref="BodyMassIndex"/>.</summary>
+public sealed class ImcGrpcService : IMCService.IMCServiceBase
 {
     public override Task<Response> SayHello(Message request, ServerCallContext context)
     {

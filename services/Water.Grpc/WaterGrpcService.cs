@@ -3,7 +3,8 @@ using NutritionAspire.Contracts.Water;
 
 namespace NutritionAspire.Water;
 
-public sealed class WaterService : Contracts.Water.WaterService.WaterServiceBase
+/// <summary><c>water.WaterService</c>: the gRPC face of <see cref="DailyWater"/>.</summary>
+public sealed class WaterGrpcService : WaterService.WaterServiceBase
 {
     public override Task<Response> SayHello(Message request, ServerCallContext context)
     {

@@ -3,7 +3,8 @@ using NutritionAspire.Contracts.Calories;
 
 namespace NutritionAspire.Calories;
 
-public sealed class CaloriesService : Contracts.Calories.CaloriesService.CaloriesServiceBase
+/// <summary><c>calories.CaloriesService</c>: the gRPC face of <see cref="CalorieTargets"/>.</summary>
+public sealed class CaloriesGrpcService : CaloriesService.CaloriesServiceBase
 {
     public override Task<Response> SayHello(Message request, ServerCallContext context)
     {

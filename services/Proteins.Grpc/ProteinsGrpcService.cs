@@ -3,7 +3,8 @@ using NutritionAspire.Contracts.Proteins;
 
 namespace NutritionAspire.Proteins;
 
-public sealed class ProteinsService : Contracts.Proteins.ProteinsService.ProteinsServiceBase
+/// <summary><c>proteins.ProteinsService</c>: the gRPC face of <see cref="DailyProtein"/>.</summary>
+public sealed class ProteinsGrpcService : ProteinsService.ProteinsServiceBase
 {
     public override Task<Response> SayHello(Message request, ServerCallContext context)
     {

@@ -3,7 +3,8 @@ using NutritionAspire.Contracts.Bmr;
 
 namespace NutritionAspire.Bmr;
 
-public sealed class BmrService : BMRService.BMRServiceBase
+/// <summary><c>bmr.BMRService</c>: the gRPC face of <see cref="BasalMetabolicRate"/>.</summary>
+public sealed class BmrGrpcService : BMRService.BMRServiceBase
 {
     public override Task<Response> SayHello(Message request, ServerCallContext context)
     {

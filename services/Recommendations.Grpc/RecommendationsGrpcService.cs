@@ -8,16 +8,19 @@ using WaterClient = NutritionAspire.Contracts.Water.WaterService.WaterServiceCli
 
 namespace NutritionAspire.Recommendations;
 
-/// <summary>Aggregates water, proteins and calories, calling the three services concurrently.</summary>
-public sealed class RecommendationsService(
+/// <summary>
+/// <c>recommendations.RecomendationsService</c>: aggregates water, proteins and calories, calling the three services
+/// concurrently. It checks its request by the same rules as the three services, so bad input never fans out.
+/// </summary>
+public sealed class RecommendationsGrpcService(
     WaterClient water, ProteinsClient proteins, CaloriesClient calories, IOptions<GrpcDependencyOptions> options)
     : RecomendationsService.RecomendationsServiceBase
 {
     public override async Task<Response> SayHello(Message request, ServerCallContext context)
     {
-        InputRules.RequirePositive(request.Weight, "weight");
-        InputRules.RequirePositive(request.Height, "height");
-        InputRules.RequireNonNegative(request.Calories, "calories");
+        InputRules.RequireWeight(request.Weight);
+        InputRules.RequireHeight(request.Height);
+        InputRules.RequireNecessity(request.Calories, "calories");
 
         using var calls = new DependencyCalls(context.Deadline, options.Value.CallTimeout, context.CancellationToken);
         var waterCall = calls.CallAsync(ResourceNames.WaterGrpc, callOptions =>

@@ -1,0 +1,158 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NutritionAspire.Bmr;
+using NutritionAspire.Calories;
+using NutritionAspire.Contracts.Bmr;
+using NutritionAspire.Contracts.Calories;
+using NutritionAspire.Contracts.Imc;
+using NutritionAspire.Contracts.Proteins;
+using NutritionAspire.Contracts.Recommendations;
+using NutritionAspire.Contracts.Water;
+using NutritionAspire.Imc;
+using NutritionAspire.Proteins;
+using NutritionAspire.Recommendations;
+using NutritionAspire.Water;
+using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
+
+namespace NutritionAspire.Services.Tests;
+
+/// <summary>
+/// Any of the six gRPC services hosted in memory, for tests that hold for all of them; recommendations-grpc is hosted
+/// with the real water, proteins and calories services behind it.
+/// </summary>
+public sealed class HostedGrpcService : IAsyncDisposable
+{
+    private readonly IGrpcServiceHost[] _dependencies;
+
+    private HostedGrpcService(string resource, ProtoServiceDescriptor descriptor, IGrpcServiceHost host, params IGrpcServiceHost[] dependencies)
+    {
+        Resource = resource;
+        Descriptor = descriptor;
+        Host = host;
+        _dependencies = dependencies;
+        Channel = host.CreateChannel();
+        RequestDurations = new RequestDurations(host.Services);
+    }
+
+    public static TheoryData<string> Resources { get; } =
+    [
+        ResourceNames.BmrGrpc, ResourceNames.ImcGrpc, ResourceNames.RecommendationsGrpc,
+        ResourceNames.WaterGrpc, ResourceNames.ProteinsGrpc, ResourceNames.CaloriesGrpc,
+    ];
+
+    public string Resource { get; }
+
+    /// <summary>The generated descriptor of the service it serves.</summary>
+    public ProtoServiceDescriptor Descriptor { get; }
+
+    public IGrpcServiceHost Host { get; }
+
+    public GrpcChannel Channel { get; }
+
+    /// <summary>The service's own <c>http.server.request.duration</c> measurements.</summary>
+    public RequestDurations RequestDurations { get; }
+
+    /// <summary>The path of its one method, as generated: <c>/bmr.BMRService/SayHello</c>.</summary>
+    public string MethodPath => $"/{Descriptor.FullName}/{Descriptor.Methods.Single().Name}";
+
+    /// <param name="configureServices">Changes the service's registrations (not its dependencies').</param>
+    public static HostedGrpcService Start(string resource, Action<IServiceCollection>? configureServices = null) => resource switch
+    {
+        ResourceNames.BmrGrpc => new(resource, BMRService.Descriptor, new GrpcServiceFactory<BmrGrpcService>(configureServices: configureServices)),
+        ResourceNames.ImcGrpc => new(resource, IMCService.Descriptor, new GrpcServiceFactory<ImcGrpcService>(configureServices: configureServices)),
+        ResourceNames.WaterGrpc => new(resource, WaterService.Descriptor, new GrpcServiceFactory<WaterGrpcService>(configureServices: configureServices)),
+        ResourceNames.ProteinsGrpc => new(resource, ProteinsService.Descriptor, new GrpcServiceFactory<ProteinsGrpcService>(configureServices: configureServices)),
+        ResourceNames.CaloriesGrpc => new(resource, CaloriesService.Descriptor, new GrpcServiceFactory<CaloriesGrpcService>(configureServices: configureServices)),
+        ResourceNames.RecommendationsGrpc => StartRecommendations(configureServices),
+        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "Not a gRPC service."),
+    };
+
+    /// <summary>Calls the service with the worked example and checks the contract's answer.</summary>
+    public async Task AnswersTheWorkedExampleAsync(CancellationToken cancellationToken)
+    {
+        switch (Resource)
+        {
+            case ResourceNames.BmrGrpc:
+                var bmr = await new BMRService.BMRServiceClient(Channel).SayHelloAsync(
+                    new() { Gender = "M", Weight = 90, Height = 1.77, Age = 26, Activity = "very_active" }, cancellationToken: cancellationToken);
+                Assert.Equal((2011.7, 3470.1825000000003), (bmr.Bmr, bmr.Necessity));
+                break;
+            case ResourceNames.ImcGrpc:
+                var imc = await new IMCService.IMCServiceClient(Channel).SayHelloAsync(
+                    new() { Weight = 90, Height = 1.77 }, cancellationToken: cancellationToken);
+                Assert.Equal((28.72737719046251, "overweight"), (imc.Imc, imc.Class));
+                break;
+            case ResourceNames.WaterGrpc:
+                var water = await new WaterService.WaterServiceClient(Channel).SayHelloAsync(
+                    new() { Weight = 90, Height = 1.77 }, cancellationToken: cancellationToken);
+                Assert.Equal((3150.0, "ml"), (water.Value, water.Unit));
+                break;
+            case ResourceNames.ProteinsGrpc:
+                var proteins = await new ProteinsService.ProteinsServiceClient(Channel).SayHelloAsync(
+                    new() { Weight = 90 }, cancellationToken: cancellationToken);
+                Assert.Equal((180L, "g"), (proteins.Value, proteins.Unit));
+                break;
+            case ResourceNames.CaloriesGrpc:
+                var calories = await new CaloriesService.CaloriesServiceClient(Channel).SayHelloAsync(
+                    new() { Necessity = 3470.1825000000003 }, cancellationToken: cancellationToken);
+                Assert.Equal((3123.1642500000003, 3470.1825000000003, 4511.237250000001), (calories.Loss, calories.Maintain, calories.Gain));
+                break;
+            default:
+                var recommendations = await new RecomendationsService.RecomendationsServiceClient(Channel).SayHelloAsync(
+                    new() { Weight = 90, Height = 1.77, Calories = 3470.1825000000003 }, cancellationToken: cancellationToken);
+                Assert.Equal((3150.0, "ml", 180L, "g"), (recommendations.WaterValue, recommendations.WaterUnit, recommendations.ProteinsValue, recommendations.ProteinsUnit));
+                Assert.Equal((3123.1642500000003, 3470.1825000000003, 4511.237250000001),
+                    (recommendations.CaloriesToLoss, recommendations.CaloriesToMaintein, recommendations.CaloriesToGain));
+                break;
+        }
+    }
+
+    /// <summary>Sends <paramref name="payload"/> as the request message of the service's method, or of <paramref name="path"/>.</summary>
+    public Task<byte[]> CallRawAsync(byte[] payload, CancellationToken cancellationToken, string? path = null)
+    {
+        var (service, method) = path is null ? (Descriptor.FullName, Descriptor.Methods.Single().Name) : SplitPath(path);
+        var rawMethod = new Method<byte[], byte[]>(MethodType.Unary, service, method, s_bytes, s_bytes);
+        return Channel.CreateCallInvoker()
+            .AsyncUnaryCall(rawMethod, null, new CallOptions(cancellationToken: cancellationToken), payload).ResponseAsync;
+
+        static (string, string) SplitPath(string path) => (path.Split('/')[1], path.Split('/')[2]);
+    }
+
+    private static readonly Marshaller<byte[]> s_bytes = Marshallers.Create(bytes => bytes, bytes => bytes);
+
+    /// <summary>recommendations-grpc with its clients pointing at the three real services, also in memory.</summary>
+    private static HostedGrpcService StartRecommendations(Action<IServiceCollection>? configureServices)
+    {
+        var water = new GrpcServiceFactory<WaterGrpcService>();
+        var proteins = new GrpcServiceFactory<ProteinsGrpcService>();
+        var calories = new GrpcServiceFactory<CaloriesGrpcService>();
+        var recommendations = new GrpcServiceFactory<RecommendationsGrpcService>(UnusedDependencyAddresses, services =>
+        {
+            services.AddSingleton(new WaterService.WaterServiceClient(water.CreateChannel()));
+            services.AddSingleton(new ProteinsService.ProteinsServiceClient(proteins.CreateChannel()));
+            services.AddSingleton(new CaloriesService.CaloriesServiceClient(calories.CreateChannel()));
+            configureServices?.Invoke(services);
+        });
+        return new(ResourceNames.RecommendationsGrpc, RecomendationsService.Descriptor, recommendations, water, proteins, calories);
+    }
+
+    /// <summary>recommendations-grpc resolves its dependencies' addresses at start-up; tests replace the clients, so these are never dialled.</summary>
+    public static IReadOnlyDictionary<string, string?> UnusedDependencyAddresses { get; } = new Dictionary<string, string?>
+    {
+        ["WATER_SERVICE_ENDPOINT"] = "water-grpc:30000",
+        ["PROTEINS_SERVICE_ENDPOINT"] = "proteins-grpc:30000",
+        ["CALORIES_SERVICE_ENDPOINT"] = "calories-grpc:30000",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        RequestDurations.Dispose();
+        Channel.Dispose();
+        await Host.DisposeAsync();
+        foreach (var dependency in _dependencies)
+        {
+            await dependency.DisposeAsync();
+        }
+    }
+}
