@@ -16,10 +16,6 @@ public static class AspireDashboardManifests
     public static IReadOnlyList<(string File, object Object)> For(KubernetesManifestOptions options) =>
         [("deployment.yaml", Deployment(options)), ("service.yaml", Service())];
 
-    /// <summary>Whether the services export to this dashboard rather than to a collector of their own.</summary>
-    public static bool ReceivesTelemetry(KubernetesManifestOptions options) =>
-        new Uri(options.OtlpEndpoint) is { Host: Name, Port: OtlpPort };
-
     private static V1Deployment Deployment(KubernetesManifestOptions options) => new()
     {
         ApiVersion = "apps/v1",

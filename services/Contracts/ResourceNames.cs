@@ -51,21 +51,9 @@ public static class GrpcServiceNames
         [ResourceNames.CaloriesGrpc] = CaloriesService.Descriptor,
     };
 
-    /// <summary>The resources that serve a gRPC service of the contract.</summary>
-    public static IEnumerable<string> Resources => s_byResource.Keys;
-
-    /// <summary>The fully qualified service name, such as <c>bmr.BMRService</c>.</summary>
-    public static string FullName(string resourceName) => Descriptor(resourceName).FullName;
-
-    /// <summary>The HTTP/2 path of every method of the service, as a gRPC call sends it: <c>/bmr.BMRService/SayHello</c>.</summary>
-    public static IReadOnlyList<string> MethodPaths(string resourceName)
-    {
-        var service = Descriptor(resourceName);
-        return [.. service.Methods.Select(method => $"/{service.FullName}/{method.Name}")];
-    }
-
-    private static ServiceDescriptor Descriptor(string resourceName) =>
+    /// <summary>The HTTP/2 path of every method of the resource's service, as a gRPC call sends it: <c>/bmr.BMRService/SayHello</c>.</summary>
+    public static IReadOnlyList<string> MethodPaths(string resourceName) =>
         s_byResource.TryGetValue(resourceName, out var service)
-            ? service
+            ? [.. service.Methods.Select(method => $"/{service.FullName}/{method.Name}")]
             : throw new InvalidOperationException($"Resource '{resourceName}' serves no gRPC service of the contract.");
 }
