@@ -7,6 +7,9 @@ internal static class ObservabilityExtensions
     /// <summary>Configuration switch for the Prometheus and Grafana containers (on by default; tests turn it off).</summary>
     public const string ContainersSetting = "Observability:Containers";
 
+    /// <summary>The Grafana dashboards, relative to the AppHost folder: local Grafana mounts them, the cluster gets them as ConfigMaps.</summary>
+    public const string GrafanaDashboardsFolder = "Observability/grafana/dashboards";
+
     private const string PrometheusImage = "prom/prometheus";
     private const string PrometheusTag = "v3.5.0";
     private const string GrafanaImage = "grafana/grafana";
@@ -39,7 +42,7 @@ internal static class ObservabilityExtensions
 
         builder.AddContainer(ResourceNames.Grafana, GrafanaImage, GrafanaTag)
             .WithBindMount(Path.Combine(configuration, "grafana", "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
-            .WithBindMount(Path.Combine(configuration, "grafana", "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)
+            .WithBindMount(Path.Combine(builder.AppHostDirectory, GrafanaDashboardsFolder), "/var/lib/grafana/dashboards", isReadOnly: true)
             .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint("http"))
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "true")
             .WithEnvironment("GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer")

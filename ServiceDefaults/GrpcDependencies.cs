@@ -58,8 +58,8 @@ public static partial class GrpcDependencyExtensions
             return ParseAddress(configured, addressVariable);
         }
 
-        var discoveryVariable = $"services__{resourceName}__{ResourceNames.GrpcEndpoint}__0";
-        if (configuration[$"services:{resourceName}:{ResourceNames.GrpcEndpoint}:0"] is { Length: > 0 } discovered)
+        var discoveryVariable = ServiceDiscoverySettings.GrpcVariable(resourceName);
+        if (configuration[ServiceDiscoverySettings.GrpcKey(resourceName)] is { Length: > 0 } discovered)
         {
             return ParseAddress(discovered, discoveryVariable);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
+using YamlDotNet.Serialization;
 
 namespace NutritionAspire.AppHost.Kubernetes;
 
@@ -51,7 +52,10 @@ public sealed class CiliumRule
     [JsonPropertyName("toEndpoints")]
     public IList<V1LabelSelector>? ToEndpoints { get; set; }
 
+    // KubernetesYaml derives the names of types it does not ship from their property names (camel case), which would
+    // give "toFqdns", a field Cilium does not know.
     [JsonPropertyName("toFQDNs")]
+    [YamlMember(Alias = "toFQDNs", ApplyNamingConventions = false)]
     public IList<CiliumFqdn>? ToFqdns { get; set; }
 
     [JsonPropertyName("toPorts")]

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Configuration;
 namespace NutritionAspire.AppHost.Kubernetes;
 
 /// <summary>
-/// What the Kubernetes manifests can be generated for, from the <c>Kubernetes</c> configuration section
-/// (for example <c>--Kubernetes:Namespace=nutrition</c> on the command line or <c>Kubernetes__Namespace</c>).
+/// What the Kubernetes manifests are generated for, from the <c>Kubernetes</c> configuration section
+/// (<c>--Kubernetes:Namespace=nutrition</c> on the command line, or <c>Kubernetes__Namespace</c>). The image registry,
+/// image tag and ingress host are also AppHost parameters (<see cref="KubernetesDeploymentInputs"/>).
 /// </summary>
 public sealed partial record KubernetesManifestOptions
 {
@@ -23,33 +24,28 @@ public sealed partial record KubernetesManifestOptions
     public string IngressHost { get; init; } = "health.k8s.cluster.local";
 
     /// <summary>Where every service sends OTLP; by default the in-cluster Aspire dashboard.</summary>
-    public string OtlpEndpoint { get; init; } = $"http://{KubernetesManifestGenerator.DashboardName}:{KubernetesManifestGenerator.DashboardOtlpPort}";
+    public string OtlpEndpoint { get; init; } = AspireDashboardManifests.OtlpEndpoint;
+
+    /// <summary>Whether a two-label <see cref="OtlpEndpoint"/> host is a Service of the cluster or a host outside it.</summary>
+    public OtlpEndpointLocation? OtlpEndpointLocation { get; init; }
 
     /// <summary>The Aspire dashboard image tag; the image is expected under <see cref="ImageRegistry"/>.</summary>
     public string DashboardImageTag { get; init; } = "13.1";
 
-    /// <summary>Reads and validates the options; an unknown key or a malformed value throws, naming it.</summary>
+    /// <summary>Binds and validates the options; an unknown key or a malformed value throws, naming it.</summary>
     public static KubernetesManifestOptions From(IConfiguration configuration)
     {
-        var section = configuration.GetSection(SectionName);
-        var known = typeof(KubernetesManifestOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var unknown = section.GetChildren().Select(c => c.Key).Where(key => !known.Contains(key)).Order(StringComparer.Ordinal).ToArray();
-        if (unknown.Length > 0)
+        KubernetesManifestOptions? options;
+        try
         {
-            throw new InvalidOperationException(
-                $"Unknown {SectionName} option(s): {string.Join(", ", unknown)}. Known options: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+            options = configuration.GetSection(SectionName).Get<KubernetesManifestOptions>(binder => binder.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidOperationException($"Invalid {SectionName} options: {error.Message}", error);
         }
 
-        var options = new KubernetesManifestOptions();
-        options = options with
-        {
-            Namespace = section[nameof(Namespace)] ?? options.Namespace,
-            ImageRegistry = section[nameof(ImageRegistry)] ?? options.ImageRegistry,
-            ImageTag = section[nameof(ImageTag)] ?? options.ImageTag,
-            IngressHost = section[nameof(IngressHost)] ?? options.IngressHost,
-            OtlpEndpoint = section[nameof(OtlpEndpoint)] ?? options.OtlpEndpoint,
-            DashboardImageTag = section[nameof(DashboardImageTag)] ?? options.DashboardImageTag,
-        };
+        options ??= new KubernetesManifestOptions();
         options.Validate();
         return options;
     }
@@ -64,15 +60,18 @@ public sealed partial record KubernetesManifestOptions
         Require(Tag().IsMatch(DashboardImageTag), nameof(DashboardImageTag), DashboardImageTag, "an image tag");
         Require(DnsSubdomain().IsMatch(IngressHost) && IngressHost.Length <= 253, nameof(IngressHost), IngressHost,
             "a DNS name such as health.example.org");
-        Require(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https" && !otlp.IsDefaultPort,
-            nameof(OtlpEndpoint), OtlpEndpoint, "an http:// or https:// URL with a port, such as http://otel-collector.observability:4317");
+        // OTLP/gRPC listens on 4317, so a URL without a port (80 or 443) is most likely a mistake; 443 written out is not.
+        Require(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https" && ExplicitPort().IsMatch(OtlpEndpoint),
+            nameof(OtlpEndpoint), OtlpEndpoint, "an http:// or https:// URL with a port, such as http://otel-collector.observability.svc:4317");
+        OtlpDestination.Of(this);
     }
 
     private static void Require(bool valid, string option, string value, string expected)
     {
         if (!valid)
         {
-            throw new InvalidOperationException($"{SectionName}:{option} must be {expected}, got '{value}'.");
+            var parameter = KubernetesDeploymentInputs.ParameterFor(option) is { } name ? $" (parameter {name})" : "";
+            throw new InvalidOperationException($"{SectionName}:{option}{parameter} must be {expected}, got '{value}'.");
         }
     }
 
@@ -84,6 +83,9 @@ public sealed partial record KubernetesManifestOptions
 
     [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")]
     private static partial Regex Registry();
+
+    [GeneratedRegex(@"^[A-Za-z]+://[^/?#]*:[0-9]+(/.*)?$")]
+    private static partial Regex ExplicitPort();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex Tag();

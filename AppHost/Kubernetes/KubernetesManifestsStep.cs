@@ -14,11 +14,17 @@ public static partial class KubernetesManifestsStep
 
     public static IDistributedApplicationBuilder AddKubernetesManifests(this IDistributedApplicationBuilder builder)
     {
+        if (!builder.ExecutionContext.IsPublishMode)
+        {
+            return builder;
+        }
+
+        var inputs = KubernetesDeploymentInputs.Add(builder);
         builder.Pipeline.AddStep(StepName, async context =>
         {
             try
             {
-                var options = KubernetesManifestOptions.From(builder.Configuration);
+                var options = await inputs.ResolveAsync(builder.Configuration, context.CancellationToken);
                 var files = KubernetesManifestGenerator.Generate(
                     ServiceModelReader.Read(context.Model.Resources), options, ReadDashboards(builder.AppHostDirectory));
                 var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
@@ -31,13 +37,13 @@ public static partial class KubernetesManifestsStep
                 Environment.ExitCode = 1;
                 throw;
             }
-        }, requiredBy: WellKnownPipelineSteps.Publish);
+        }, dependsOn: WellKnownPipelineSteps.ProcessParameters, requiredBy: WellKnownPipelineSteps.Publish);
         return builder;
     }
 
-    /// <summary>The Grafana dashboards of <c>AppHost/Observability/grafana/dashboards</c>, the ones a local run shows too.</summary>
+    /// <summary>The Grafana dashboards of <see cref="ObservabilityExtensions.GrafanaDashboardsFolder"/>, the ones a local run shows too.</summary>
     public static IReadOnlyDictionary<string, string> ReadDashboards(string appHostDirectory) =>
-        Directory.EnumerateFiles(Path.Combine(appHostDirectory, "Observability", "grafana", "dashboards"), "*.json")
+        Directory.EnumerateFiles(Path.Combine(appHostDirectory, ObservabilityExtensions.GrafanaDashboardsFolder), "*.json")
             .ToDictionary(path => Path.GetFileName(path), path => File.ReadAllText(path).ReplaceLineEndings("\n"), StringComparer.Ordinal);
 
     /// <summary>

@@ -30,7 +30,7 @@ public static class ServiceModelReader
         var services = new List<ServiceSpec>();
         foreach (var resource in resources.OrderBy(r => r.Name, StringComparer.Ordinal))
         {
-            if (resource is ParameterResource || IsExcludedFromPublishing(resource))
+            if (resource is ParameterResource || resource.IsExcludedFromPublish())
             {
                 continue;
             }
@@ -104,14 +104,10 @@ public static class ServiceModelReader
             name,
             ports,
             references,
-            project.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1,
+            project.GetReplicaCount(),
             project.Annotations.OfType<EndpointAnnotation>().Any(endpoint => endpoint.IsExternal),
             readiness,
             probes.GetValueOrDefault(ProbeType.Liveness, readiness),
             probes.GetValueOrDefault(ProbeType.Startup, readiness));
     }
-
-    private static bool IsExcludedFromPublishing(IResource resource) =>
-        resource.TryGetLastAnnotation<ManifestPublishingCallbackAnnotation>(out var publishing)
-        && publishing == ManifestPublishingCallbackAnnotation.Ignore;
 }

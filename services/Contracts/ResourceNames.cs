@@ -1,3 +1,11 @@
+using Google.Protobuf.Reflection;
+using NutritionAspire.Contracts.Bmr;
+using NutritionAspire.Contracts.Calories;
+using NutritionAspire.Contracts.Imc;
+using NutritionAspire.Contracts.Proteins;
+using NutritionAspire.Contracts.Recommendations;
+using NutritionAspire.Contracts.Water;
+
 namespace NutritionAspire;
 
 /// <summary>
@@ -28,20 +36,24 @@ public static class ResourceNames
 }
 
 /// <summary>
-/// The fully qualified gRPC service each gRPC resource serves (contract §2). Network policies match the method path
-/// <c>/&lt;service&gt;/SayHello</c> literally.
+/// The gRPC service each gRPC resource serves (contract §2), taken from the descriptors compiled from the protos, so
+/// the names Cilium's L7 rules match literally are never typed by hand.
 /// </summary>
 public static class GrpcServiceNames
 {
-    public const string Method = "SayHello";
-
-    public static IReadOnlyDictionary<string, string> ByResource { get; } = new Dictionary<string, string>
+    private static readonly Dictionary<string, ServiceDescriptor> s_byResource = new()
     {
-        [ResourceNames.BmrGrpc] = "bmr.BMRService",
-        [ResourceNames.ImcGrpc] = "imc.IMCService",
-        [ResourceNames.RecommendationsGrpc] = "recommendations.RecomendationsService",
-        [ResourceNames.ProteinsGrpc] = "proteins.ProteinsService",
-        [ResourceNames.WaterGrpc] = "water.WaterService",
-        [ResourceNames.CaloriesGrpc] = "calories.CaloriesService",
+        [ResourceNames.BmrGrpc] = BMRService.Descriptor,
+        [ResourceNames.ImcGrpc] = IMCService.Descriptor,
+        [ResourceNames.RecommendationsGrpc] = RecomendationsService.Descriptor,
+        [ResourceNames.ProteinsGrpc] = ProteinsService.Descriptor,
+        [ResourceNames.WaterGrpc] = WaterService.Descriptor,
+        [ResourceNames.CaloriesGrpc] = CaloriesService.Descriptor,
     };
+
+    /// <summary>The HTTP/2 path of every method of the resource's service, as a gRPC call sends it: <c>/bmr.BMRService/SayHello</c>.</summary>
+    public static IReadOnlyList<string> MethodPaths(string resourceName) =>
+        s_byResource.TryGetValue(resourceName, out var service)
+            ? [.. service.Methods.Select(method => $"/{service.FullName}/{method.Name}")]
+            : throw new InvalidOperationException($"Resource '{resourceName}' serves no gRPC service of the contract.");
 }

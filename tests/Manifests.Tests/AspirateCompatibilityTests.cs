@@ -67,7 +67,7 @@ public sealed class AspirateCompatibilityTests
             network.Start(service, Repository.ServiceAssembly(project), environment);
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         foreach (var service in s_services)
         {
             await network.WaitUntilHealthyAsync(http, service, service == ResourceNames.HealthApi ? "/readiness" : "/healthz", Cancellation);

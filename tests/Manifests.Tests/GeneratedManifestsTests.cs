@@ -1,3 +1,4 @@
+using k8s.Models;
 using NutritionAspire.Tests;
 
 namespace NutritionAspire.Manifests.Tests;
@@ -12,8 +13,7 @@ public sealed class GeneratedManifestsTests
     {
         using var output = new TemporaryDirectory();
 
-        var result = await Repository.RunAppHostAsync(
-            ["--operation", "publish", "--step", "kubernetes-manifests", "--output-path", output.Path], Cancellation);
+        var result = await Repository.RunManifestsStepAsync(output.Path, [], Cancellation);
 
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         var fresh = Repository.ReadTree(output.Path);
@@ -32,13 +32,27 @@ public sealed class GeneratedManifestsTests
         var marker = Path.Combine(output.Path, "previous.yaml");
         await File.WriteAllTextAsync(marker, "kept", Cancellation);
 
-        var result = await Repository.RunAppHostAsync(
-            ["--operation", "publish", "--step", "kubernetes-manifests", "--output-path", output.Path, "--Kubernetes:Namespace=Not_A_Label"],
-            Cancellation);
+        var result = await Repository.RunManifestsStepAsync(output.Path, ["--Kubernetes:Namespace=Not_A_Label"], Cancellation);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Kubernetes:Namespace must be a DNS-1123 label", result.Output + result.Error, StringComparison.Ordinal);
         Assert.Equal(["previous.yaml"], Directory.EnumerateFileSystemEntries(output.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task TheImagesAndIngressHostFollowTheParametersAndTheKubernetesOptions()
+    {
+        using var output = new TemporaryDirectory();
+
+        var result = await Repository.RunManifestsStepAsync(output.Path,
+            ["--Parameters:image-registry=registry.example.org/team", "--Parameters:image-tag=2.0.0", "--Kubernetes:IngressHost=health.example.org"],
+            Cancellation);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        var tree = Repository.ReadTree(output.Path);
+        Assert.Contains("image: registry.example.org/team/health-api:2.0.0\n", tree["health-api/deployment.yaml"], StringComparison.Ordinal);
+        Assert.Contains("image: registry.example.org/team/aspire-dashboard:13.1\n", tree["aspire-dashboard/deployment.yaml"], StringComparison.Ordinal);
+        Assert.Contains("host: health.example.org\n", tree["health-api/ingress.yaml"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +83,7 @@ public sealed class GeneratedManifestsTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         var images = result.Output.Split('\n').Where(line => line.TrimStart().StartsWith("image: ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(8, images.Count);
+        Assert.Equal(ManifestFiles.OfType<V1Deployment>().Sum(d => d.Spec.Template.Spec.Containers.Count), images.Count);
         Assert.All(images, image => Assert.Contains("registry.example.org/nutrition/", image, StringComparison.Ordinal));
         Assert.Contains("host: health.example.org", result.Output, StringComparison.Ordinal);
     }

@@ -8,18 +8,21 @@ namespace NutritionAspire.Manifests.Tests;
 /// <summary>Every object of <c>manifests/kubernetes</c>: valid for its kind, hardened, and no wider than the model.</summary>
 public sealed class ManifestObjectsTests
 {
+    /// <summary>The seven services of contract §1, written out rather than taken from the code under test.</summary>
     private static readonly string[] s_services =
     [
-        ResourceNames.HealthApi, ResourceNames.BmrGrpc, ResourceNames.ImcGrpc, ResourceNames.RecommendationsGrpc,
-        ResourceNames.WaterGrpc, ResourceNames.ProteinsGrpc, ResourceNames.CaloriesGrpc,
+        "health-api", "bmr-grpc", "imc-grpc", "recommendations-grpc", "water-grpc", "proteins-grpc", "calories-grpc",
     ];
 
-    /// <summary>The call graph of contract §1, as (caller, callee).</summary>
-    private static readonly (string Caller, string Callee)[] s_callGraph =
+    /// <summary>The call graph of contract §1 with the gRPC method path of contract §2 each call sends, written out.</summary>
+    private static readonly (string Caller, string Callee, string Path)[] s_callGraph =
     [
-        (ResourceNames.HealthApi, ResourceNames.BmrGrpc), (ResourceNames.HealthApi, ResourceNames.ImcGrpc),
-        (ResourceNames.HealthApi, ResourceNames.RecommendationsGrpc), (ResourceNames.RecommendationsGrpc, ResourceNames.WaterGrpc),
-        (ResourceNames.RecommendationsGrpc, ResourceNames.ProteinsGrpc), (ResourceNames.RecommendationsGrpc, ResourceNames.CaloriesGrpc),
+        ("health-api", "bmr-grpc", "/bmr.BMRService/SayHello"),
+        ("health-api", "imc-grpc", "/imc.IMCService/SayHello"),
+        ("health-api", "recommendations-grpc", "/recommendations.RecomendationsService/SayHello"),
+        ("recommendations-grpc", "water-grpc", "/water.WaterService/SayHello"),
+        ("recommendations-grpc", "proteins-grpc", "/proteins.ProteinsService/SayHello"),
+        ("recommendations-grpc", "calories-grpc", "/calories.CaloriesService/SayHello"),
     ];
 
     [Fact]
@@ -40,15 +43,17 @@ public sealed class ManifestObjectsTests
     {
         var kustomizations = ManifestFiles.Tree.Where(file => file.Key.EndsWith("kustomization.yaml", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(11, kustomizations.Count);
+        // One in every folder of the tree, the root included.
+        Assert.Equal(ManifestFiles.Tree.Keys.Select(FolderOf).Distinct().Order(StringComparer.Ordinal),
+            kustomizations.Select(k => FolderOf(k.Key)).Order(StringComparer.Ordinal));
         foreach (var (path, content) in kustomizations)
         {
             var kustomization = KubernetesYaml.Deserialize<Kustomization>(content, strict: true);
             Assert.Equal("kustomize.config.k8s.io/v1beta1", kustomization.ApiVersion);
             Assert.Equal("Kustomization", kustomization.Kind);
-            var folder = Path.GetDirectoryName(path)!.Replace('\\', '/');
+            var folder = FolderOf(path);
             var expected = ManifestFiles.Tree.Keys
-                .Where(file => file != path && Path.GetDirectoryName(file)!.Replace('\\', '/') == folder)
+                .Where(file => file != path && FolderOf(file) == folder)
                 .Select(Path.GetFileName)
                 .Concat(folder.Length == 0 ? ManifestFiles.Tree.Keys.Where(f => f.Contains('/', StringComparison.Ordinal)).Select(f => f.Split('/')[0]).Distinct() : [])
                 .Order(StringComparer.Ordinal);
@@ -72,7 +77,7 @@ public sealed class ManifestObjectsTests
         }
 
         Assert.Single(ManifestFiles.OfType<V1Namespace>(), o => o.Metadata.Name == "nutrition");
-        Assert.Single(ManifestFiles.OfType<V1Deployment>(), o => o.Metadata.Name == KubernetesManifestGenerator.DashboardName);
+        Assert.Single(ManifestFiles.OfType<V1Deployment>(), o => o.Metadata.Name == AspireDashboardManifests.Name);
     }
 
     [Fact]
@@ -110,7 +115,16 @@ public sealed class ManifestObjectsTests
         {
             var deployment = ManifestFiles.OfType<V1Deployment>().Single(d => d.Metadata.Name == name);
             var container = deployment.Spec.Template.Spec.Containers.Single();
-            Assert.Equal(2, deployment.Spec.Replicas);
+            // The autoscaler owns the replica count; kubectl apply must not reset a scaled-out Deployment.
+            Assert.Null(deployment.Spec.Replicas);
+            var autoscaler = ManifestFiles.OfType<V2HorizontalPodAutoscaler>().Single(h => h.Spec.ScaleTargetRef.Name == name);
+            Assert.Equal(("Deployment", 2), (autoscaler.Spec.ScaleTargetRef.Kind, autoscaler.Spec.MinReplicas));
+            Assert.True(autoscaler.Spec.MaxReplicas > autoscaler.Spec.MinReplicas);
+            // One voluntary eviction at a time: a drain proceeds, and one of the minimum two keeps serving.
+            var budget = ManifestFiles.OfType<V1PodDisruptionBudget>().Single(b => b.Metadata.Name == name);
+            Assert.Equal("1", budget.Spec.MaxUnavailable?.Value);
+            Assert.Null(budget.Spec.MinAvailable);
+            Assert.Equal("AlwaysAllow", budget.Spec.UnhealthyPodEvictionPolicy);
             Assert.Equal("RollingUpdate", deployment.Spec.Strategy.Type);
             Assert.Equal($"nutritionaspire/{name}:1.0.0", container.Image);
             Assert.Equal(["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
@@ -193,9 +207,7 @@ public sealed class ManifestObjectsTests
             })
             .ToList();
 
-        var expected = s_callGraph.Select(edge => (edge.Caller, edge.Callee, $"/{GrpcServiceNames.ByResource[edge.Callee]}/SayHello"));
-        Assert.Equal(expected.Order(), grpcAllows.Order());
-        Assert.Contains(grpcAllows, allow => allow.Path == "/recommendations.RecomendationsService/SayHello");
+        Assert.Equal(s_callGraph.Order(), grpcAllows.Order());
     }
 
     [Fact]
@@ -233,10 +245,12 @@ public sealed class ManifestObjectsTests
             var dns = egress[0];
             Assert.Equal("kube-dns", dns.ToEndpoints!.Single().MatchLabels["k8s-app"]);
             Assert.Equal("*", dns.ToPorts!.Single().Rules!.Dns!.Single().MatchPattern);
-            Assert.Contains(egress, rule => rule.ToEndpoints?.Single().MatchLabels.TryGetValue("app", out var app) == true && app == KubernetesManifestGenerator.DashboardName
+            Assert.Contains(egress, rule => rule.ToEndpoints?.Single().MatchLabels.TryGetValue("app", out var app) == true && app == "aspire-dashboard"
                 && rule.ToPorts!.Single().Ports.Single().Port == "18889");
             var callees = egress.Skip(2).Select(rule => rule.ToEndpoints!.Single().MatchLabels["app"]);
             Assert.Equal(s_callGraph.Where(edge => edge.Caller == service).Select(edge => edge.Callee).Order(), callees.Order());
         }
     }
+
+    private static string FolderOf(string path) => Path.GetDirectoryName(path)!.Replace('\\', '/');
 }

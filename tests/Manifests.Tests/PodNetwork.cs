@@ -87,7 +87,7 @@ public sealed class PodNetwork : IAsyncDisposable
         _processes.Add((service, process, log));
     }
 
-    /// <summary>Polls the service's HTTP port until <paramref name="path"/> answers 200, failing after a minute.</summary>
+    /// <summary>Polls the service's HTTP port until <paramref name="path"/> answers 200, failing after three minutes.</summary>
     public Task WaitUntilHealthyAsync(HttpClient http, string service, string path, CancellationToken cancellationToken)
     {
         var uri = new Uri($"http://{Address(service)}:8080{path}");
@@ -104,7 +104,7 @@ public sealed class PodNetwork : IAsyncDisposable
                     return null; // Not listening yet.
                 }
             },
-            TimeSpan.FromMinutes(1),
+            TimeSpan.FromMinutes(3),
             () => $"{service} does not answer {uri}.{Logs()}",
             cancellationToken,
             TimeSpan.FromMilliseconds(250));

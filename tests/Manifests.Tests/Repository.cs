@@ -17,7 +17,15 @@ public static class Repository
 
     /// <summary>The documented command that regenerates <c>manifests/kubernetes</c>.</summary>
     public const string RegenerateCommand =
-        "dotnet run --project AppHost -- --operation publish --step kubernetes-manifests --output-path ../manifests/kubernetes";
+        "dotnet run --project AppHost -- --operation publish --step kubernetes-manifests --output-path ../manifests/kubernetes --Pipeline:ClearCache=true";
+
+    /// <summary>
+    /// Runs the <c>kubernetes-manifests</c> step into <paramref name="output"/>, as the documented command does: without
+    /// the deployment inputs Aspire remembers between runs, and remembering none, so no run leaks into another.
+    /// </summary>
+    public static Task<ProcessResult> RunManifestsStepAsync(string output, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunAppHostAsync(["--operation", "publish", "--step", "kubernetes-manifests", "--output-path", output, "--Pipeline:ClearCache=true", .. arguments],
+            cancellationToken);
 
     /// <summary>Runs the AppHost (already built by this test project) with <paramref name="arguments"/>.</summary>
     public static Task<ProcessResult> RunAppHostAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
