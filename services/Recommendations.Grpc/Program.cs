@@ -3,6 +3,7 @@ using NutritionAspire.Contracts.Calories;
 using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Contracts.Water;
 using NutritionAspire.Recommendations;
+using NutritionAspire.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.RecommendationsGrpc);
