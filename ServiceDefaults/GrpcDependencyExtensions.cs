@@ -1,3 +1,4 @@
+using System.Reflection;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ public static class GrpcDependencyExtensions
     /// <summary>The options and the start-up connector, once for all dependencies.</summary>
     private static void AddSharedServices(IServiceCollection services)
     {
-        if (services.Any(service => service.ImplementationType == typeof(GrpcDependencyConnector)))
+        if (services.Any(service => service.ImplementationType == typeof(GrpcDependencyOptionsValidator)))
         {
             return;
         }
@@ -43,6 +44,10 @@ public static class GrpcDependencyExtensions
             .BindConfiguration(GrpcDependencyOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcDependencyOptions>, GrpcDependencyOptionsValidator>());
-        services.AddHostedService<GrpcDependencyConnector>();
+        // The build starts the app to write its OpenAPI document, with no dependency addresses and nothing to call.
+        if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
+        {
+            services.AddHostedService<GrpcDependencyConnector>();
+        }
     }
 }

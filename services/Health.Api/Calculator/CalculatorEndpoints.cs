@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using Grpc.Core;
 using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
+using NutritionAspire.HealthApi.OpenApi;
 using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Contracts.Recommendations;
@@ -35,23 +35,7 @@ public static class CalculatorEndpoints
 
     public static WebApplication MapCalculator(this WebApplication app)
     {
-        app.MapPost("/calculator", CalculateAsync)
-            .WithName("Calculate")
-            .WithSummary("Calculates IMC, basal metabolic rate and daily recommendations.")
-            // Describes the body without Accepts<T>(), whose content-type routing would answer 415 with no problem body.
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) => operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(HealthInfo), null, cancellationToken) },
-                },
-            })
-            .Produces<CalculatorResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/calculator", CalculateAsync).DescribeCalculatorOperation();
         return app;
     }
 
