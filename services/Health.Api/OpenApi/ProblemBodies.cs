@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json.Serialization;
 
 namespace NutritionAspire.HealthApi.OpenApi;
 
@@ -15,7 +14,7 @@ internal sealed record InvalidRequestProblem(
     [property: Description("The same lines as detail, as the original health-api named them.")] string Error,
     [property: Description("The messages by JSON field name; $ for the body as a whole (not JSON, not UTF-8, empty).")]
     IReadOnlyDictionary<string, string[]> Errors,
-    [property: JsonPropertyName("traceId"), Description("The W3C trace context of the request.")] string TraceId);
+    [property: Description("The W3C trace context of the request.")] string TraceId);
 
 /// <summary>422: each value is in range, but together they are outside a formula's domain (a negative basal rate).</summary>
 internal sealed record UnprocessableValuesProblem(
@@ -27,7 +26,7 @@ internal sealed record UnprocessableValuesProblem(
     [property: Description("The request fields the refused calculation was computed from, each with detail.")]
     IReadOnlyDictionary<string, string[]> Errors,
     [property: Description("The service that refused the values.")] string Dependency,
-    [property: JsonPropertyName("traceId")] string TraceId);
+    string TraceId);
 
 /// <summary>413 or 415: the body is too large or not JSON.</summary>
 internal sealed record RequestProblem(
@@ -36,7 +35,7 @@ internal sealed record RequestProblem(
     [property: Description("413 or 415.")] int Status,
     string Detail,
     [property: Description("The same as detail.")] string Error,
-    [property: JsonPropertyName("traceId")] string TraceId);
+    string TraceId);
 
 /// <summary>503: a service behind the API failed or did not answer in time.</summary>
 internal sealed record DependencyProblem(
@@ -47,4 +46,4 @@ internal sealed record DependencyProblem(
     [property: Description("The gRPC status, as grpc-go prints it: rpc error: code = <code> desc = <detail>.")] string Error,
     [property: Description("The original health-api's message for the failing service.")] string Message,
     [property: Description("The failing service.")] string Dependency,
-    [property: JsonPropertyName("traceId")] string TraceId);
+    string TraceId);

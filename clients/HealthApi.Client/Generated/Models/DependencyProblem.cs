@@ -47,7 +47,7 @@ namespace NutritionAspire.HealthApi.Client.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>The traceId property</summary>
+        /// <summary>The trace_id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TraceId { get; set; }
@@ -94,7 +94,7 @@ namespace NutritionAspire.HealthApi.Client.Models
                 { "message", n => { MessageEscaped = n.GetEnumValue<global::NutritionAspire.HealthApi.Client.Models.DependencyProblem_message>(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
-                { "traceId", n => { TraceId = n.GetStringValue(); } },
+                { "trace_id", n => { TraceId = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -111,7 +111,7 @@ namespace NutritionAspire.HealthApi.Client.Models
             writer.WriteEnumValue<global::NutritionAspire.HealthApi.Client.Models.DependencyProblem_message>("message", MessageEscaped);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
-            writer.WriteStringValue("traceId", TraceId);
+            writer.WriteStringValue("trace_id", TraceId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -97,7 +97,7 @@ namespace NutritionAspire.HealthApi.Client.Models
                 { "errors", n => { Errors = n.GetObjectValue<global::NutritionAspire.HealthApi.Client.Models.InvalidRequestProblem_errors>(global::NutritionAspire.HealthApi.Client.Models.InvalidRequestProblem_errors.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
-                { "traceId", n => { TraceId = n.GetStringValue(); } },
+                { "trace_id", n => { TraceId = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -113,7 +113,7 @@ namespace NutritionAspire.HealthApi.Client.Models
             writer.WriteObjectValue<global::NutritionAspire.HealthApi.Client.Models.InvalidRequestProblem_errors>("errors", Errors);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
-            writer.WriteStringValue("traceId", TraceId);
+            writer.WriteStringValue("trace_id", TraceId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -43,7 +43,7 @@ namespace NutritionAspire.HealthApi.Client.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>The traceId property</summary>
+        /// <summary>The trace_id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TraceId { get; set; }
@@ -88,7 +88,7 @@ namespace NutritionAspire.HealthApi.Client.Models
                 { "error", n => { Error = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
-                { "traceId", n => { TraceId = n.GetStringValue(); } },
+                { "trace_id", n => { TraceId = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -103,7 +103,7 @@ namespace NutritionAspire.HealthApi.Client.Models
             writer.WriteStringValue("error", Error);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
-            writer.WriteStringValue("traceId", TraceId);
+            writer.WriteStringValue("trace_id", TraceId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }

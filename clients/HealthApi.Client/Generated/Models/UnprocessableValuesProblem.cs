@@ -53,7 +53,7 @@ namespace NutritionAspire.HealthApi.Client.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>The traceId property</summary>
+        /// <summary>The trace_id property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TraceId { get; set; }
@@ -100,7 +100,7 @@ namespace NutritionAspire.HealthApi.Client.Models
                 { "errors", n => { Errors = n.GetObjectValue<global::NutritionAspire.HealthApi.Client.Models.UnprocessableValuesProblem_errors>(global::NutritionAspire.HealthApi.Client.Models.UnprocessableValuesProblem_errors.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
-                { "traceId", n => { TraceId = n.GetStringValue(); } },
+                { "trace_id", n => { TraceId = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -117,7 +117,7 @@ namespace NutritionAspire.HealthApi.Client.Models
             writer.WriteObjectValue<global::NutritionAspire.HealthApi.Client.Models.UnprocessableValuesProblem_errors>("errors", Errors);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
-            writer.WriteStringValue("traceId", TraceId);
+            writer.WriteStringValue("trace_id", TraceId);
             writer.WriteStringValue("type", Type);
             writer.WriteAdditionalData(AdditionalData);
         }
