@@ -52,8 +52,9 @@ public static class CalculatorEndpoints
         {
             body = await ReadBodyAsync(request.BodyReader, request.ContentLength, cancellationToken);
         }
-        catch (BadHttpRequestException exception)
+        catch (IOException exception)
         {
+            // Kestrel's BadHttpRequestException, or a plain IOException for a chunk size that overflows.
             return CalculatorProblems.UnreadableBody(exception);
         }
 

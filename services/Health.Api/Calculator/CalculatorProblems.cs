@@ -43,9 +43,10 @@ public static class CalculatorProblems
     public static ProblemHttpResult ContentTooLarge(int maxBytes) => Problem(
         StatusCodes.Status413PayloadTooLarge, "Content Too Large", $"The request body must be at most {maxBytes} bytes.");
 
-    /// <summary>The body could not be read (malformed chunked encoding, too slow, cut short): Kestrel's status, usually 400.</summary>
-    public static ProblemHttpResult UnreadableBody(BadHttpRequestException exception) => Problem(
-        exception.StatusCode, "Unreadable Request Body", $"The request body could not be read: {exception.Message}");
+    /// <summary>The body could not be read (malformed chunked encoding, too slow, cut short): Kestrel's status, else 400.</summary>
+    public static ProblemHttpResult UnreadableBody(IOException exception) => Problem(
+        exception is BadHttpRequestException { StatusCode: var status } ? status : StatusCodes.Status400BadRequest,
+        "Unreadable Request Body", $"The request body could not be read: {exception.Message}");
 
     /// <summary>
     /// 422: the values are each in range but outside what a formula can compute, as the dependency said (its
