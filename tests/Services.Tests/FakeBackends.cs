@@ -26,6 +26,7 @@ namespace NutritionAspire.Services.Tests;
 public sealed class FakeBackends : IAsyncDisposable
 {
     private WebApplication? _app;
+    private readonly TaskCompletionSource _bmrCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _bmrCalls, _imcCalls, _recommendationsCalls;
 
     /// <summary><c>host:port</c>, the form the original's *_SERVICE_ENDPOINT variables use.</summary>
@@ -62,6 +63,9 @@ public sealed class FakeBackends : IAsyncDisposable
 
     public int BmrCalls => Volatile.Read(ref _bmrCalls);
 
+    /// <summary>Completes once bmr has been called.</summary>
+    public Task WaitForBmrCallAsync(CancellationToken cancellationToken) => _bmrCalled.Task.WaitAsync(cancellationToken);
+
     public int ImcCalls => Volatile.Read(ref _imcCalls);
 
     public int RecommendationsCalls => Volatile.Read(ref _recommendationsCalls);
@@ -94,6 +98,7 @@ public sealed class FakeBackends : IAsyncDisposable
         public override Task<BmrContract.Response> SayHello(BmrContract.Message request, ServerCallContext context)
         {
             Interlocked.Increment(ref backends._bmrCalls);
+            backends._bmrCalled.TrySetResult();
             return backends.Bmr(request, context);
         }
     }
