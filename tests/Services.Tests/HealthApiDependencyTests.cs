@@ -337,7 +337,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
             ? string.Join(" | ", aggregate.InnerExceptions.Select(Flatten))
             : error.Message + (error.InnerException is null ? "" : " | " + Flatten(error.InnerException));
 
-    private static int UnusedLoopbackPort()
+    internal static int UnusedLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

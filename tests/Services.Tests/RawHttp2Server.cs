@@ -8,7 +8,7 @@ namespace NutritionAspire.Services.Tests;
 /// <summary>
 /// A bare h2c server on a loopback port that answers every gRPC call with an empty message and OK, and judges the
 /// client's PING frames as grpc-go's server does with its default enforcement policy: a ping while no call is open,
-/// and with nothing written since the previous ping, is a strike (three and grpc-go sends GOAWAY too_many_pings).
+/// and with nothing written since the previous ping, is a strike (after two, grpc-go sends GOAWAY too_many_pings).
 /// A test can hold answers back until <see cref="ReleaseAnswers"/>.
 /// </summary>
 public sealed class RawHttp2Server : IAsyncDisposable
@@ -35,6 +35,9 @@ public sealed class RawHttp2Server : IAsyncDisposable
     }
 
     public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>grpc-go's limit: it sends GOAWAY too_many_pings on the strike after this many.</summary>
+    public const int MaxPingStrikes = 2;
 
     public int Pings => Volatile.Read(ref _pings);
 
