@@ -55,9 +55,9 @@ public sealed class GrpcDependencyChannelTests
         server.ReleaseAnswers();
         await call;
 
-        // Idle: no call in flight for five ping delays. The window is what is observed, not a wait for a condition.
+        // Idle: no call in flight for eight ping delays. The window is what is observed, not a wait for a condition.
         // A ping already on its way as the call ended may count once; grpc-go closes the connection after the third.
-        await Task.Delay(s_pingDelay * 5, Cancellation);
+        await Task.Delay(s_pingDelay * 8, Cancellation);
 
         Assert.True(server.IdlePingStrikes <= RawHttp2Server.MaxPingStrikes,
             $"{server.IdlePingStrikes} pings on an idle connection: grpc-go would answer GOAWAY too_many_pings.");
