@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Tests;
 using static NutritionAspire.Services.Tests.HealthApiTests;
 
@@ -324,6 +327,31 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         var error = Assert.ThrowsAny<Exception>(() => api.CreateClient());
 
         Assert.Contains(variable, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GrpcDependencies:CallTimeout", "00:00:00", "GrpcDependencies:CallTimeout must be positive.")]
+    [InlineData("GrpcDependencies:CircuitBreakerFailures", "0", "GrpcDependencies:CircuitBreakerFailures must be at least 1.")]
+    [InlineData("GrpcDependencies:KeepAlivePingDelay", "00:00:00.500", "GrpcDependencies:KeepAlivePingDelay must be at least 1 second.")]
+    [InlineData("GrpcDependencies:CallTimout", "00:00:01", "CallTimout")]
+    public void AnInvalidOrUnknownDependencySettingFailsAtStartUpNamingIt(string key, string value, string message)
+    {
+        using var api = new HealthApiFactory(_backends, new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => api.CreateClient());
+
+        Assert.Contains(message, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDependencySettingsAreRegisteredAndValidatedOnceForAllDependencies()
+    {
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+
+        Assert.Single(api.Services.GetServices<IValidateOptions<GrpcDependencyOptions>>());
+        Assert.Single(api.Services.GetServices<IConfigureOptions<GrpcDependencyOptions>>());
+        Assert.Equal(["bmr-grpc", "imc-grpc", "recommendations-grpc"], api.Services.GetServices<GrpcDependency>().Select(d => d.Name));
     }
 
     private static Dictionary<string, string?> Timeouts(string timeout) => new()
