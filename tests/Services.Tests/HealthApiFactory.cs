@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,7 +23,7 @@ public sealed class HealthApiFactory(FakeBackends backends, IReadOnlyDictionary<
     /// <summary>Serves on a loopback port through Kestrel, for tests that need real HTTP bytes; returns its address.</summary>
     public Uri StartOnKestrel()
     {
-        UseKestrel(0);
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         StartServer();
         return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
     }

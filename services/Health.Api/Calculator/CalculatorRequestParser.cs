@@ -106,13 +106,14 @@ public static class CalculatorRequestParser
     private static bool TryMatchName(ref Utf8JsonReader reader, out string? field)
     {
         field = null;
-        Span<byte> unescaped = stackalloc byte[32];
+        // Room for the longest field name with every character escaped (\uXXXX, 6 bytes each).
+        Span<byte> unescaped = stackalloc byte[128];
         scoped ReadOnlySpan<byte> name = reader.ValueSpan;
         if (reader.ValueIsEscaped)
         {
             if (reader.ValueSpan.Length > unescaped.Length)
             {
-                // Longer than any field name even unescaped? Still readable text is required of it.
+                // Too long to be a field name, however escaped; it must still be readable text.
                 return IsReadableText(ref reader);
             }
 
