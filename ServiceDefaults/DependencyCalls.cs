@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace Microsoft.Extensions.Hosting;
+namespace NutritionAspire.ServiceDefaults;
 
 /// <summary>A call to a gRPC dependency failed or passed its deadline.</summary>
 public sealed class DependencyFailedException(string dependency, Status status)
@@ -33,21 +33,37 @@ public sealed class DependencyCalls : IDisposable
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    public async Task<TResponse> CallAsync<TResponse>(string dependency, Func<CallOptions, AsyncUnaryCall<TResponse>> call)
+    /// <param name="dependency">The resource name of the dependency, for the failure.</param>
+    /// <param name="call">Starts the call with the options (deadline, cancellation) it must use.</param>
+    /// <param name="refuseAnswer">
+    /// Says why an answer cannot be used (for example a number that is not finite), or null when it can. A refused answer
+    /// fails like an INVALID_ARGUMENT from the dependency: the values asked about are outside what it can compute.
+    /// </param>
+    public async Task<TResponse> CallAsync<TResponse>(
+        string dependency, Func<CallOptions, AsyncUnaryCall<TResponse>> call, Func<TResponse, string?>? refuseAnswer = null)
     {
+        Status failed;
         try
         {
             var callDeadline = DateTime.UtcNow + _callTimeout;
             var deadline = callDeadline < _deadline ? callDeadline : _deadline;
-            return await call(new CallOptions(deadline: deadline, cancellationToken: _cancellation.Token));
+            var response = await call(new CallOptions(deadline: deadline, cancellationToken: _cancellation.Token));
+            if (refuseAnswer?.Invoke(response) is not { } reason)
+            {
+                return response;
+            }
+
+            failed = new Status(StatusCode.InvalidArgument, reason);
         }
         catch (RpcException exception) when (!_cancellation.IsCancellationRequested)
         {
-            var failure = new DependencyFailedException(dependency, exception.Status);
-            Interlocked.CompareExchange(ref _firstFailure, failure, null);
-            await _cancellation.CancelAsync();
-            throw failure;
+            failed = exception.Status;
         }
+
+        var failure = new DependencyFailedException(dependency, failed);
+        Interlocked.CompareExchange(ref _firstFailure, failure, null);
+        await _cancellation.CancelAsync();
+        throw failure;
     }
 
     /// <summary>Waits for every call; throws the first failure, not the cancellations it caused.</summary>

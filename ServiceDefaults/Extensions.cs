@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -26,7 +29,15 @@ public static class Extensions
         builder.ConfigureLogging();
         builder.ConfigureOpenTelemetry(serviceName);
         builder.AddDefaultHealthChecks();
+        builder.ConfigureHttpDefaults();
         return builder;
+    }
+
+    /// <summary>No <c>Server</c> header (it only tells an attacker what runs here) and <c>nosniff</c> on every answer.</summary>
+    private static void ConfigureHttpDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddTransient<IStartupFilter, NoSniffStartupFilter>();
     }
 
     /// <summary>One JSON object per line, with trace and span ids, everywhere but Development.</summary>
@@ -101,12 +112,16 @@ public static class Extensions
         return app;
     }
 
-    /// <summary>Maps a health endpoint over the registered checks, in every environment (probes need it).</summary>
+    /// <summary>
+    /// Maps a health endpoint over the registered checks (those with <paramref name="tag"/>, or all), in every
+    /// environment (probes need it); <paramref name="respond"/> turns the report into the answer, status code included.
+    /// </summary>
     public static IEndpointConventionBuilder MapHealthEndpoint(
         this WebApplication app, string pattern, Func<HealthReport, IResult> respond, string? tag = null) =>
-        app.MapGet(pattern, async (HealthCheckService health, CancellationToken cancellationToken) =>
-                respond(await health.CheckHealthAsync(
-                    tag is null ? null : registration => registration.Tags.Contains(tag), cancellationToken)))
-            .DisableHttpMetrics()
-            .ExcludeFromDescription();
+        app.MapHealthChecks(pattern, new HealthCheckOptions
+            {
+                Predicate = tag is null ? null : registration => registration.Tags.Contains(tag),
+                ResponseWriter = (context, report) => respond(report).ExecuteAsync(context),
+            })
+            .DisableHttpMetrics();
 }

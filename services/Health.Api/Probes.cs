@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NutritionAspire.HealthApi.OpenApi;
 using NutritionAspire.ServiceDefaults;
 
 namespace NutritionAspire.HealthApi;
@@ -16,8 +17,10 @@ internal static class Probes
         app.MapHealthEndpoint("/readiness", report => report.Status == HealthStatus.Healthy
             ? Results.Json(new { status = "Ready" })
             : Results.Json(new { status = "NotReady" }, statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/version", () => Results.Json(new { application = ResourceNames.HealthApi, version = s_version }))
-            .WithName("Version");
+        app.MapGet("/version", () => TypedResults.Ok(new VersionInfo(ResourceNames.HealthApi, s_version)))
+            .WithName("Version")
+            .WithTags(HealthApiDocument.ServiceTag)
+            .WithSummary("The service's name and version.");
         return app;
     }
 
@@ -31,3 +34,8 @@ internal static class Probes
         return informational?.Split('+')[0] ?? "unknown";
     }
 }
+
+/// <summary>The answer of <c>GET /version</c>.</summary>
+/// <param name="Application">Always <c>health-api</c>.</param>
+/// <param name="Version">The informational version of the build.</param>
+public sealed record VersionInfo(string Application, string Version);

@@ -4,6 +4,7 @@ using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.Contracts.Water;
 using NutritionAspire.Recommendations;
+using NutritionAspire.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.RecommendationsGrpc);

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using NutritionAspire.Contracts;
 using NutritionAspire.Contracts.Recommendations;
+using NutritionAspire.ServiceDefaults;
 using CaloriesClient = NutritionAspire.Contracts.Calories.CaloriesService.CaloriesServiceClient;
 using ProteinsClient = NutritionAspire.Contracts.Proteins.ProteinsService.ProteinsServiceClient;
 using WaterClient = NutritionAspire.Contracts.Water.WaterService.WaterServiceClient;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using NutritionAspire.ServiceDefaults;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -15,7 +15,7 @@ public sealed class DependencyAddressTests
     [InlineData("https://bmr.example.org", "https://bmr.example.org/")]
     [InlineData("http://localhost:41234/", "http://localhost:41234/")]
     public void AcceptsHostAndPortOrAnHttpUrl(string value, string expected) =>
-        Assert.Equal(new Uri(expected), GrpcDependencyExtensions.ParseAddress(value, "BMR_SERVICE_ENDPOINT"));
+        Assert.Equal(new Uri(expected), DependencyAddress.Parse(value, "BMR_SERVICE_ENDPOINT"));
 
     [Theory]
     [InlineData("bmr-grpc")]
@@ -29,7 +29,7 @@ public sealed class DependencyAddressTests
     [InlineData("")]
     public void RejectsAnythingElseNamingTheVariable(string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => GrpcDependencyExtensions.ParseAddress(value, "BMR_SERVICE_ENDPOINT"));
+        var error = Assert.Throws<InvalidOperationException>(() => DependencyAddress.Parse(value, "BMR_SERVICE_ENDPOINT"));
 
         Assert.StartsWith("BMR_SERVICE_ENDPOINT must be host:port", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class DependencyAddressTests
     {
         var configuration = Configuration(("BMR_SERVICE_ENDPOINT", "bmr:30000"), ("services:bmr-grpc:grpc:0", "http://localhost:4000"));
 
-        Assert.Equal(new Uri("http://bmr:30000"), GrpcDependencyExtensions.ResolveAddress(configuration, "bmr-grpc", "BMR_SERVICE_ENDPOINT"));
+        Assert.Equal(new Uri("http://bmr:30000"), DependencyAddress.Resolve(configuration, "bmr-grpc", "BMR_SERVICE_ENDPOINT"));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class DependencyAddressTests
     {
         var configuration = Configuration(("services:bmr-grpc:grpc:0", discovered));
 
-        Assert.Equal(new Uri(expected), GrpcDependencyExtensions.ResolveAddress(configuration, "bmr-grpc", "BMR_SERVICE_ENDPOINT"));
+        Assert.Equal(new Uri(expected), DependencyAddress.Resolve(configuration, "bmr-grpc", "BMR_SERVICE_ENDPOINT"));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class DependencyAddressTests
         var configuration = Configuration(("services:bmr-grpc:grpc:0", "nonsense"));
 
         var error = Assert.Throws<InvalidOperationException>(() =>
-            GrpcDependencyExtensions.ResolveAddress(configuration, "bmr-grpc", "BMR_SERVICE_ENDPOINT"));
+            DependencyAddress.Resolve(configuration, "bmr-grpc", "BMR_SERVICE_ENDPOINT"));
 
         Assert.StartsWith("services__bmr-grpc__grpc__0 must be", error.Message, StringComparison.Ordinal);
     }

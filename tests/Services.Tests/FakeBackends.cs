@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NutritionAspire.Bmr;
 using NutritionAspire.Calories;
+using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.Water;
@@ -26,6 +28,7 @@ namespace NutritionAspire.Services.Tests;
 public sealed class FakeBackends : IAsyncDisposable
 {
     private WebApplication? _app;
+    private readonly TaskCompletionSource _bmrCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _bmrCalls, _imcCalls, _recommendationsCalls;
 
     /// <summary><c>host:port</c>, the form the original's *_SERVICE_ENDPOINT variables use.</summary>
@@ -62,6 +65,9 @@ public sealed class FakeBackends : IAsyncDisposable
 
     public int BmrCalls => Volatile.Read(ref _bmrCalls);
 
+    /// <summary>Completes once bmr has been called.</summary>
+    public Task WaitForBmrCallAsync(CancellationToken cancellationToken) => _bmrCalled.Task.WaitAsync(cancellationToken);
+
     public int ImcCalls => Volatile.Read(ref _imcCalls);
 
     public int RecommendationsCalls => Volatile.Read(ref _recommendationsCalls);
@@ -74,7 +80,7 @@ public sealed class FakeBackends : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(options => options.Interceptors.Add<InvalidInputAsInvalidArgument>());
         var backends = new FakeBackends();
         builder.Services.AddSingleton(backends);
         var app = backends._app = builder.Build();
@@ -94,6 +100,7 @@ public sealed class FakeBackends : IAsyncDisposable
         public override Task<BmrContract.Response> SayHello(BmrContract.Message request, ServerCallContext context)
         {
             Interlocked.Increment(ref backends._bmrCalls);
+            backends._bmrCalled.TrySetResult();
             return backends.Bmr(request, context);
         }
     }
@@ -113,6 +120,23 @@ public sealed class FakeBackends : IAsyncDisposable
         {
             Interlocked.Increment(ref backends._recommendationsCalls);
             return backends.Recommendations(request, context);
+        }
+    }
+
+    /// <summary>A broken input rule is INVALID_ARGUMENT with the rule's message, as the real services answer it.</summary>
+    private sealed class InvalidInputAsInvalidArgument : Interceptor
+    {
+        public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+            TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+        {
+            try
+            {
+                return await continuation(request, context);
+            }
+            catch (InvalidInputException exception)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, exception.Message));
+            }
         }
     }
 }

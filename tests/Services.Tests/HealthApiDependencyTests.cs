@@ -1,7 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Tests;
 using static NutritionAspire.Services.Tests.HealthApiTests;
 
@@ -170,6 +175,147 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         await recommendationsCancelled.Task.WaitAsync(s_signalTimeout, Cancellation);
     }
 
+    [Fact]
+    public async Task ValuesOutsideTheFormulasAreUnprocessableNamingTheFields()
+    {
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+
+        // Each in range, but 66 + 13.75 + 500 - 1020 is a negative basal metabolic rate.
+        using var response = await PostAsync(client, """{"age":150,"weight":1,"height":1,"gender":"M","activity_intensity":"sedentary"}""");
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("bmr-grpc", problem.GetProperty("dependency").GetString());
+        Assert.Contains("basal metabolic rate", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["age", "weight", "height", "gender", "activity_intensity"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(0, _backends.RecommendationsCalls);
+    }
+
+    [Theory]
+    [InlineData("bmr-grpc", "bmr must be a finite number of at least 0")]
+    [InlineData("imc-grpc", "weight must be a finite number greater than 0")]
+    [InlineData("recommendations-grpc", "proteins-grpc: weight gives a protein that does not fit")]
+    public async Task ADependencysInvalidArgumentIsTheClientsDataNotAnOutage(string dependency, string detail)
+    {
+        var refusal = new RpcException(new Status(StatusCode.InvalidArgument, detail));
+        switch (dependency)
+        {
+            case "bmr-grpc": _backends.Bmr = (_, _) => throw refusal; break;
+            case "imc-grpc": _backends.Imc = (_, _) => throw refusal; break;
+            default: _backends.Recommendations = (_, _) => throw refusal; break;
+        }
+
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+
+        using var response = await PostAsync(client, WorkedExample.Request);
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(dependency, problem.GetProperty("dependency").GetString());
+        Assert.EndsWith(detail, problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("weight", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task AnAnswerThatIsNotAFiniteNumberIsRefusedNotWritten()
+    {
+        _backends.Imc = (_, _) => Task.FromResult(new NutritionAspire.Contracts.Imc.Response { Imc = double.PositiveInfinity, Class = "obese" });
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+
+        using var response = await PostAsync(client, WorkedExample.Request);
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("imc-grpc", problem.GetProperty("dependency").GetString());
+        Assert.Equal(["weight", "height"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task AHungDependencyOpensTheCircuitForFast503sAndRecoversWhenItAnswersAgain()
+    {
+        var hung = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var imc = _backends.Imc;
+        _backends.Imc = async (request, context) =>
+        {
+            // Accepts the call and does not answer (a stopped process, not a refused connection) until released.
+            await hung.Task.WaitAsync(context.CancellationToken);
+            return await imc(request, context);
+        };
+        await using var api = new HealthApiFactory(_backends, new Dictionary<string, string?>
+        {
+            ["Calculator:RequestTimeout"] = "00:00:10",
+            ["GrpcDependencies:CallTimeout"] = "00:00:01",
+            ["GrpcDependencies:CircuitBreakerFailures"] = "3",
+            ["GrpcDependencies:CircuitBreakDuration"] = "00:00:01",
+        });
+        using var client = api.CreateClient();
+
+        // Three requests wait out the deadline together; then the circuit is open.
+        var timedOut = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostAsync(client, WorkedExample.Request)));
+        foreach (var response in timedOut)
+        {
+            var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.StartsWith("rpc error: code = DeadlineExceeded", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+            response.Dispose();
+        }
+
+        var callsWhenOpened = _backends.ImcCalls;
+        var elapsed = Stopwatch.StartNew();
+        using (var fast = await PostAsync(client, WorkedExample.Request))
+        {
+            elapsed.Stop();
+            var problem = await ReadProblemAsync(fast, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("imc-grpc", problem.GetProperty("dependency").GetString());
+            Assert.StartsWith("rpc error: code = Unavailable desc = circuit open: imc-grpc", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        // Refused without calling imc, so far inside the one-second deadline.
+        Assert.Equal(callsWhenOpened, _backends.ImcCalls);
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(0.5), $"The open circuit took {elapsed.Elapsed} to answer.");
+
+        hung.SetResult();
+        var recovered = Stopwatch.StartNew();
+        await Eventually.ReturnsAsync(async cancellationToken =>
+        {
+            using var response = await PostAsync(client, WorkedExample.Request);
+            return response.StatusCode == HttpStatusCode.OK ? response.StatusCode.ToString() : null;
+        }, TimeSpan.FromSeconds(5), () => "health-api still answers 503 after imc answers again", Cancellation, TimeSpan.FromMilliseconds(100));
+        Assert.True(recovered.Elapsed < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task AClientThatGoesAwayIsLoggedBelowError()
+    {
+        var bmrCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _backends.Bmr = async (_, context) =>
+        {
+            await using var registration = context.CancellationToken.Register(() => bmrCancelled.TrySetResult());
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+            throw new UnreachableException();
+        };
+        await using var api = new HealthApiFactory(_backends, new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Debug",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Debug",
+            ["Calculator:RequestTimeout"] = "00:00:30",
+            ["GrpcDependencies:CallTimeout"] = "00:00:30",
+        });
+        var server = api.StartOnKestrel();
+
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync(server.Host, server.Port, Cancellation);
+            await tcp.GetStream().WriteAsync(RawHttp.Post("/calculator", Encoding.UTF8.GetBytes(WorkedExample.Request)), Cancellation);
+            await _backends.WaitForBmrCallAsync(Cancellation);
+        }
+
+        await bmrCancelled.Task.WaitAsync(s_signalTimeout, Cancellation);
+        await Eventually.ReturnsAsync(_ => Task.FromResult(api.Logs.GetSnapshot()
+                .FirstOrDefault(record => record.Category == "Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware")),
+            s_signalTimeout, () => "the aborted request was not seen by the exception handler: " + string.Join(" | ", api.Logs.GetSnapshot().Select(r => $"{r.Level} {r.Category} {r.Message}")), Cancellation, TimeSpan.FromMilliseconds(20));
+        Assert.DoesNotContain(api.Logs.GetSnapshot(), record => record.Level >= LogLevel.Error);
+    }
+
     [Theory]
     [InlineData("BMR_SERVICE_ENDPOINT", "bmr-grpc:notaport")]
     [InlineData("IMC_SERVICE_ENDPOINT", "ftp://imc-grpc:30000")]
@@ -183,6 +329,31 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         Assert.Contains(variable, Flatten(error), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GrpcDependencies:CallTimeout", "00:00:00", "GrpcDependencies:CallTimeout must be positive.")]
+    [InlineData("GrpcDependencies:CircuitBreakerFailures", "0", "GrpcDependencies:CircuitBreakerFailures must be at least 1.")]
+    [InlineData("GrpcDependencies:KeepAlivePingDelay", "00:00:00.500", "GrpcDependencies:KeepAlivePingDelay must be at least 1 second.")]
+    [InlineData("GrpcDependencies:CallTimout", "00:00:01", "CallTimout")]
+    public void AnInvalidOrUnknownDependencySettingFailsAtStartUpNamingIt(string key, string value, string message)
+    {
+        using var api = new HealthApiFactory(_backends, new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => api.CreateClient());
+
+        Assert.Contains(message, Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDependencySettingsAreRegisteredAndValidatedOnceForAllDependencies()
+    {
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+
+        Assert.Single(api.Services.GetServices<IValidateOptions<GrpcDependencyOptions>>());
+        Assert.Single(api.Services.GetServices<IConfigureOptions<GrpcDependencyOptions>>());
+        Assert.Equal(["bmr-grpc", "imc-grpc", "recommendations-grpc"], api.Services.GetServices<GrpcDependency>().Select(d => d.Name));
+    }
+
     private static Dictionary<string, string?> Timeouts(string timeout) => new()
     {
         ["Calculator:RequestTimeout"] = timeout,
@@ -194,7 +365,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
             ? string.Join(" | ", aggregate.InnerExceptions.Select(Flatten))
             : error.Message + (error.InnerException is null ? "" : " | " + Flatten(error.InnerException));
 
-    private static int UnusedLoopbackPort()
+    internal static int UnusedLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,13 +1,33 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using NutritionAspire.HealthApi.Calculator;
 
 namespace NutritionAspire.Services.Tests;
 
-/// <summary>health-api in memory, its three dependencies at the given addresses (by default all on <paramref name="backends"/>).</summary>
+/// <summary>
+/// health-api in memory, its three dependencies at the given addresses (by default all on <paramref name="backends"/>).
+/// Its log records are collected in <see cref="Logs"/>.
+/// </summary>
 public sealed class HealthApiFactory(FakeBackends backends, IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<NutritionCalculator>
 {
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    /// <summary>Serves on a loopback port through Kestrel, for tests that need real HTTP bytes; returns its address.</summary>
+    public Uri StartOnKestrel()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("BMR_SERVICE_ENDPOINT", backends.Address);
@@ -17,5 +37,7 @@ public sealed class HealthApiFactory(FakeBackends backends, IReadOnlyDictionary<
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureLogging(logging => logging.AddFakeLogging(options => options.CollectRecordsForDisabledLogLevels = false));
     }
 }

@@ -47,14 +47,16 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
     [InlineData("age", "151", "age must be between 1 and 150.")]
     [InlineData("weight", null, "weight is required.")]
     [InlineData("weight", "\"90\"", "weight must be a number.")]
-    [InlineData("weight", "0", "weight must be greater than 0 and at most 700.")]
-    [InlineData("weight", "-90", "weight must be greater than 0 and at most 700.")]
-    [InlineData("weight", "700.5", "weight must be greater than 0 and at most 700.")]
-    [InlineData("weight", "1e400", "weight must be greater than 0 and at most 700.")]
+    [InlineData("weight", "0.99", "weight must be between 1 and 700.")]
+    [InlineData("weight", "-90", "weight must be between 1 and 700.")]
+    [InlineData("weight", "700.5", "weight must be between 1 and 700.")]
+    [InlineData("weight", "1e400", "weight must be between 1 and 700.")]
     [InlineData("height", null, "height is required.")]
     [InlineData("height", "true", "height must be a number.")]
-    [InlineData("height", "0", "height must be greater than 0 and at most 3.")]
-    [InlineData("height", "3.01", "height must be greater than 0 and at most 3.")]
+    [InlineData("height", "0.29", "height must be between 0.3 and 3.")]
+    [InlineData("height", "1e-200", "height must be between 0.3 and 3.")]
+    [InlineData("height", "5e-324", "height must be between 0.3 and 3.")]
+    [InlineData("height", "3.01", "height must be between 0.3 and 3.")]
     [InlineData("gender", null, "gender is required.")]
     [InlineData("gender", "1", "gender must be a string.")]
     [InlineData("gender", "\"m\"", "gender must be one of: M, F.")]
@@ -193,18 +195,6 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
         using var response = await client.GetAsync(new Uri("/nope", UriKind.Relative), Cancellation);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task TheOpenApiDocumentDescribesTheCalculator()
-    {
-        using var client = fixture.Factory.CreateClient();
-
-        using var document = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative), Cancellation));
-        var post = document.RootElement.GetProperty("paths").GetProperty("/calculator").GetProperty("post");
-
-        Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
-        Assert.Equal(["200", "400", "413", "415", "503"], post.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
     }
 
     [Fact]

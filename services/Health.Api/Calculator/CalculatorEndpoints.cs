@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Grpc.Core;
 using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
+using NutritionAspire.HealthApi.OpenApi;
 using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Contracts.Recommendations;
@@ -16,14 +16,6 @@ public static class CalculatorEndpoints
 {
     /// <summary>The largest accepted <c>POST /calculator</c> body.</summary>
     public const int MaxBodyBytes = 16 * 1024;
-
-    /// <summary>The original's wording for a failed dependency, which its clients may match on.</summary>
-    private static readonly Dictionary<string, string> s_dependencyMessages = new()
-    {
-        [ResourceNames.BmrGrpc] = "Error to create gRPC Connection with BMR Service",
-        [ResourceNames.ImcGrpc] = "Error to create gRPC Connection with IMC Service",
-        [ResourceNames.RecommendationsGrpc] = "Error to create gRPC Connection with Recommendations Service",
-    };
 
     public static WebApplicationBuilder AddCalculator(this WebApplicationBuilder builder)
     {
@@ -43,23 +35,7 @@ public static class CalculatorEndpoints
 
     public static WebApplication MapCalculator(this WebApplication app)
     {
-        app.MapPost("/calculator", CalculateAsync)
-            .WithName("Calculate")
-            .WithSummary("Calculates IMC, basal metabolic rate and daily recommendations.")
-            // Describes the body without Accepts<T>(), whose content-type routing would answer 415 with no problem body.
-            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) => operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(HealthInfo), null, cancellationToken) },
-                },
-            })
-            .Produces<CalculatorResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/calculator", CalculateAsync).DescribeCalculatorOperation();
         return app;
     }
 
@@ -68,24 +44,29 @@ public static class CalculatorEndpoints
     {
         if (!IsJson(request.ContentType))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
-                $"The request body must be application/json, got '{request.ContentType}'.");
+            return CalculatorProblems.UnsupportedMediaType(request.ContentType);
         }
 
-        var body = await ReadBodyAsync(request.BodyReader, request.ContentLength, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request.BodyReader, request.ContentLength, cancellationToken);
+        }
+        catch (IOException exception)
+        {
+            // Kestrel's BadHttpRequestException, or a plain IOException for a chunk size that overflows.
+            return CalculatorProblems.UnreadableBody(exception);
+        }
+
         if (body is null)
         {
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Content Too Large",
-                $"The request body must be at most {MaxBodyBytes} bytes.");
+            return CalculatorProblems.ContentTooLarge(MaxBodyBytes);
         }
 
-        var parsed = CalculatorRequestParser.Parse(new ReadOnlySequence<byte>(body));
+        var parsed = CalculatorRequestParser.Parse(body);
         if (parsed.Request is not { } info)
         {
-            // One line per failing field, in field order: the shape of the original's "error".
-            var lines = parsed.Errors.SelectMany(field => field.Value);
-            return Problem(StatusCodes.Status400BadRequest, "One or more validation errors occurred.",
-                string.Join('\n', lines), new() { ["errors"] = parsed.Errors });
+            return CalculatorProblems.InvalidRequest(parsed.Errors);
         }
 
         TagRequestSpan(info);
@@ -95,17 +76,18 @@ public static class CalculatorEndpoints
             metrics.Calculated(info);
             return TypedResults.Json(response, CalculatorJsonContext.Default.CalculatorResponse);
         }
+        catch (DependencyFailedException failure) when (CalculatorProblems.IsRefusal(failure))
+        {
+            return CalculatorProblems.OutsideTheFormulas(failure);
+        }
         catch (DependencyFailedException failure)
         {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
-                $"{failure.Dependency} did not answer in time or failed ({failure.Status.StatusCode}).",
-                new()
-                {
-                    // The original's error text was grpc-go's status string; keep its shape for its clients.
-                    ["error"] = $"rpc error: code = {failure.Status.StatusCode} desc = {failure.Status.Detail}",
-                    ["message"] = s_dependencyMessages[failure.Dependency],
-                    ["dependency"] = failure.Dependency,
-                });
+            return CalculatorProblems.DependencyFailed(failure);
+        }
+        catch (RpcException exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away and its calls were cancelled: nothing to answer, and no error of ours.
+            throw new OperationCanceledException("The client aborted the request.", exception, cancellationToken);
         }
     }
 
@@ -150,14 +132,6 @@ public static class CalculatorEndpoints
             .SetTag("request.height", info.Height)
             .SetTag("request.activity_intensity", info.ActivityIntensity)
             .SetTag("request.age", info.Age);
-
-    /// <summary>An RFC 9457 problem whose <c>error</c> member carries the detail, as the original's clients read it.</summary>
-    private static ProblemHttpResult Problem(int status, string title, string detail, Dictionary<string, object?>? extensions = null)
-    {
-        extensions ??= [];
-        extensions.TryAdd("error", detail);
-        return TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
-    }
 }
 
 /// <summary><c>nutrition_calculations_total</c>: successful calculations by gender and activity.</summary>

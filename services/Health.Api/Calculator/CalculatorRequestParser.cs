@@ -1,6 +1,7 @@
-using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using NutritionAspire.Contracts;
+using System.Text.Unicode;
 
 namespace NutritionAspire.HealthApi.Calculator;
 
@@ -11,139 +12,239 @@ public sealed record ParsedRequest(HealthInfo? Request, IReadOnlyDictionary<stri
 }
 
 /// <summary>
-/// Reads and validates a <c>POST /calculator</c> JSON body (contract §4). Property names match case-insensitively,
-/// unknown properties are ignored, and every failing field is reported, in the contract's field order.
+/// Reads and validates a <c>POST /calculator</c> JSON body (contract §4) in one pass over its bytes. Property names
+/// match case-insensitively, unknown properties are ignored (the last of repeated ones wins), and every failing field is
+/// reported, in the contract's field order. Bytes that are not UTF-8 and escapes that are not Unicode text are refused
+/// with a message, never an exception.
 /// </summary>
 public static class CalculatorRequestParser
 {
     /// <summary>The JSON path used for errors about the body as a whole.</summary>
     public const string BodyKey = "$";
 
-    private static readonly string[] s_genders = ["M", "F"];
-    private static readonly string[] s_activities = [.. InputRules.ActivityFactors.Keys];
+    public const string Age = "age";
+    public const string Weight = "weight";
+    public const string Height = "height";
+    public const string Gender = "gender";
+    public const string ActivityIntensity = "activity_intensity";
 
-    public static ParsedRequest Parse(ReadOnlySequence<byte> body)
+    /// <summary>The fields in contract order, which is the order of the error messages.</summary>
+    public static IReadOnlyList<string> Fields { get; } = [Age, Weight, Height, Gender, ActivityIntensity];
+
+    private static readonly IReadOnlyDictionary<string, string[]> s_noErrors = new Dictionary<string, string[]>();
+
+    public static ParsedRequest Parse(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)
         {
-            return Failure(BodyKey, "The request body is empty; send a JSON object.");
+            return Failure("The request body is empty; send a JSON object.");
         }
 
-        JsonDocument document;
+        if (!Utf8.IsValid(body))
+        {
+            return Failure("The request body is not valid UTF-8.");
+        }
+
+        Field<long> age = default;
+        Field<double> weight = default, height = default;
+        Field<string> gender = default, activity = default;
+        var reader = new Utf8JsonReader(body);
         try
         {
-            document = JsonDocument.Parse(body);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                reader.Read();
+                return Failure("The request body must be a JSON object.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!TryMatchName(ref reader, out var field))
+                {
+                    return Failure("The request body has a property name that is not valid Unicode text.");
+                }
+
+                reader.Read();
+                switch (field)
+                {
+                    case Age: age = ReadInteger(ref reader, Age, RequestRules.MinAge, RequestRules.MaxAge); break;
+                    case Weight: weight = ReadNumber(ref reader, Weight, RequestRules.MinWeight, RequestRules.MaxWeight); break;
+                    case Height: height = ReadNumber(ref reader, Height, RequestRules.MinHeight, RequestRules.MaxHeight); break;
+                    case Gender: gender = ReadChoice(ref reader, Gender, RequestRules.Genders); break;
+                    case ActivityIntensity: activity = ReadChoice(ref reader, ActivityIntensity, RequestRules.Activities); break;
+                    default: reader.Skip(); break;
+                }
+            }
+
+            // Past the end of the object: throws if anything but white space follows it.
+            reader.Read();
         }
         catch (JsonException exception)
         {
-            return Failure(BodyKey, $"The request body is not valid JSON: {exception.Message}");
+            return Failure($"The request body is not valid JSON: {exception.Message}");
         }
 
-        using (document)
+        if (age.IsValid && weight.IsValid && height.IsValid && gender.IsValid && activity.IsValid)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return Failure(BodyKey, "The request body must be a JSON object.");
-            }
-
-            var fields = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                fields[property.Name] = property.Value;
-            }
-
-            var errors = new Dictionary<string, string[]>();
-            var age = ReadInteger(fields, "age", 1, 150, errors);
-            var weight = ReadNumber(fields, "weight", 700, errors);
-            var height = ReadNumber(fields, "height", 3, errors);
-            var gender = ReadChoice(fields, "gender", s_genders, errors);
-            var activity = ReadChoice(fields, "activity_intensity", s_activities, errors);
-
-            return errors.Count > 0
-                ? new ParsedRequest(null, errors)
-                : new ParsedRequest(new HealthInfo((int)age, weight, height, gender!, activity!), errors);
+            return new ParsedRequest(new HealthInfo((int)age.Value, weight.Value, height.Value, gender.Value!, activity.Value!), s_noErrors);
         }
+
+        var errors = new Dictionary<string, string[]>();
+        age.AddError(Age, errors);
+        weight.AddError(Weight, errors);
+        height.AddError(Height, errors);
+        gender.AddError(Gender, errors);
+        activity.AddError(ActivityIntensity, errors);
+        return new ParsedRequest(null, errors);
     }
 
-    private static ParsedRequest Failure(string key, string message) => new(null, new Dictionary<string, string[]> { [key] = [message] });
+    private static ParsedRequest Failure(string message) => new(null, new Dictionary<string, string[]> { [BodyKey] = [message] });
 
-    private static bool TryGetPresent(Dictionary<string, JsonElement> fields, string name, Dictionary<string, string[]> errors, out JsonElement value)
+    /// <summary>Which field a property names (ASCII case-insensitively), or null for an unknown one; false if unreadable.</summary>
+    private static bool TryMatchName(ref Utf8JsonReader reader, out string? field)
     {
-        if (fields.TryGetValue(name, out value) && value.ValueKind != JsonValueKind.Null)
+        field = null;
+        // Room for the longest field name with every character escaped (\uXXXX, 6 bytes each).
+        Span<byte> unescaped = stackalloc byte[128];
+        scoped ReadOnlySpan<byte> name = reader.ValueSpan;
+        if (reader.ValueIsEscaped)
         {
+            if (reader.ValueSpan.Length > unescaped.Length)
+            {
+                // Too long to be a field name, however escaped; it must still be readable text.
+                return IsReadableText(ref reader);
+            }
+
+            try
+            {
+                name = unescaped[..reader.CopyString(unescaped)];
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        foreach (var candidate in Fields)
+        {
+            if (name.Length == candidate.Length && Ascii.EqualsIgnoreCase(name, candidate))
+            {
+                field = candidate;
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsReadableText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            _ = reader.GetString();
             return true;
         }
-
-        errors[name] = [$"{name} is required."];
-        return false;
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
-    private static long ReadInteger(Dictionary<string, JsonElement> fields, string name, long min, long max, Dictionary<string, string[]> errors)
+    private static Field<long> ReadInteger(ref Utf8JsonReader reader, string name, long min, long max)
     {
-        if (!TryGetPresent(fields, name, errors, out var value))
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            return 0;
+            return default;
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var number))
         {
-            errors[name] = [$"{name} must be a whole number."];
-        }
-        else if (number < min || number > max)
-        {
-            errors[name] = [$"{name} must be between {min} and {max}."];
-        }
-        else
-        {
-            return number;
+            reader.Skip();
+            return Field<long>.Failed($"{name} must be a whole number.");
         }
 
-        return 0;
+        return number < min || number > max
+            ? Field<long>.Failed(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}."))
+            : new Field<long>(number, null);
     }
 
-    private static double ReadNumber(Dictionary<string, JsonElement> fields, string name, double max, Dictionary<string, string[]> errors)
+    private static Field<double> ReadNumber(ref Utf8JsonReader reader, string name, double min, double max)
     {
-        if (!TryGetPresent(fields, name, errors, out var value))
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            return 0;
+            return default;
         }
 
-        if (value.ValueKind != JsonValueKind.Number)
+        if (reader.TokenType != JsonTokenType.Number)
         {
-            errors[name] = [$"{name} must be a number."];
-        }
-        else if (!value.TryGetDouble(out var number) || !double.IsFinite(number) || number <= 0 || number > max)
-        {
-            errors[name] = [$"{name} must be greater than 0 and at most {max}."];
-        }
-        else
-        {
-            return number;
+            reader.Skip();
+            return Field<double>.Failed($"{name} must be a number.");
         }
 
-        return 0;
+        return reader.TryGetDouble(out var number) && double.IsFinite(number) && number >= min && number <= max
+            ? new Field<double>(number, null)
+            : Field<double>.Failed(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}."));
     }
 
-    private static string? ReadChoice(Dictionary<string, JsonElement> fields, string name, string[] choices, Dictionary<string, string[]> errors)
+    private static Field<string> ReadChoice(ref Utf8JsonReader reader, string name, IReadOnlyList<string> choices)
     {
-        if (!TryGetPresent(fields, name, errors, out var value))
+        if (reader.TokenType == JsonTokenType.Null)
         {
-            return null;
+            return default;
         }
 
-        if (value.ValueKind != JsonValueKind.String)
+        if (reader.TokenType != JsonTokenType.String)
         {
-            errors[name] = [$"{name} must be a string."];
-        }
-        else if (value.GetString() is { } text && choices.Contains(text, StringComparer.Ordinal))
-        {
-            return text;
-        }
-        else
-        {
-            errors[name] = [$"{name} must be one of: {string.Join(", ", choices)}."];
+            reader.Skip();
+            return Field<string>.Failed($"{name} must be a string.");
         }
 
-        return null;
+        foreach (var choice in choices)
+        {
+            if (TextEquals(ref reader, choice))
+            {
+                return new Field<string>(choice, null);
+            }
+        }
+
+        return Field<string>.Failed($"{name} must be one of: {string.Join(", ", choices)}.");
+    }
+
+    /// <summary>Compares a string token with ASCII text; an escape that is not Unicode text (a lone surrogate) matches nothing.</summary>
+    private static bool TextEquals(ref Utf8JsonReader reader, string text)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.Length == text.Length && Ascii.Equals(reader.ValueSpan, text);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A field as read: a value, or the message that refuses it; <c>default</c> is a field that was absent.</summary>
+    private readonly record struct Field<T>(T? Value, string? Error)
+    {
+        private readonly bool _present = true;
+
+        public bool IsValid => _present && Error is null;
+
+        public static Field<T> Failed(string error) => new(default, error);
+
+        public void AddError(string name, Dictionary<string, string[]> errors)
+        {
+            if (!IsValid)
+            {
+                errors[name] = [_present ? Error! : $"{name} is required."];
+            }
+        }
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
+using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Contracts.Recommendations;
@@ -15,7 +17,8 @@ public sealed class CalculatorOptions
 
 /// <summary>
 /// Composes the answer from the gRPC services: bmr and imc at once, and recommendations as soon as bmr has given
-/// the caloric necessity it needs.
+/// the caloric necessity it needs. An answer with a number that is not finite or is negative is refused like an
+/// INVALID_ARGUMENT: values can be each in range and still outside a formula's domain (a negative basal rate).
 /// </summary>
 public sealed class NutritionCalculator(
     BMRService.BMRServiceClient bmr,
@@ -33,10 +36,12 @@ public sealed class NutritionCalculator(
 
         var basalCall = calls.CallAsync(ResourceNames.BmrGrpc, options => bmr.SayHelloAsync(
             new() { Gender = info.Gender, Weight = info.Weight, Height = info.Height, Age = info.Age, Activity = info.ActivityIntensity },
-            options));
+            options),
+            answer => Refuse("basal metabolic rate", answer.Bmr) ?? Refuse("caloric necessity", answer.Necessity));
         var imcCall = calls.CallAsync(ResourceNames.ImcGrpc, options => imc.SayHelloAsync(
             new() { Weight = info.Weight, Height = info.Height },
-            options));
+            options),
+            answer => Refuse("IMC", answer.Imc));
         var recommendationsCall = RecommendAsync();
 
         await calls.WhenAll(basalCall, imcCall, recommendationsCall);
@@ -61,7 +66,16 @@ public sealed class NutritionCalculator(
             var necessity = (await basalCall).Necessity;
             return await calls.CallAsync(ResourceNames.RecommendationsGrpc, options => recommendations.SayHelloAsync(
                 new() { Weight = info.Weight, Height = info.Height, Calories = necessity },
-                options));
+                options),
+                answer => Refuse("water", answer.WaterValue) ?? Refuse("protein", answer.ProteinsValue)
+                    ?? Refuse("calories to lose weight", answer.CaloriesToLoss) ?? Refuse("calories to maintain weight", answer.CaloriesToMaintein)
+                    ?? Refuse("calories to gain weight", answer.CaloriesToGain));
         }
     }
+
+    /// <summary>Why a computed quantity cannot be answered, or null when it is a finite number of at least 0.</summary>
+    private static string? Refuse(string quantity, double value) =>
+        double.IsFinite(value) && value >= 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"the {quantity} of these values is {value}, not a finite number of at least 0.");
 }

@@ -1,0 +1,89 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NutritionAspire.ServiceDefaults;
+
+namespace NutritionAspire.HealthApi.Calculator;
+
+/// <summary>
+/// The RFC 9457 problems <c>POST /calculator</c> answers with (contract §4). Each carries an <c>error</c> string,
+/// the member the original's clients read.
+/// </summary>
+public static class CalculatorProblems
+{
+    /// <summary>The original's wording for a failed dependency, which its clients may match on.</summary>
+    public static IReadOnlyDictionary<string, string> DependencyMessages { get; } = new Dictionary<string, string>
+    {
+        [ResourceNames.BmrGrpc] = "Error to create gRPC Connection with BMR Service",
+        [ResourceNames.ImcGrpc] = "Error to create gRPC Connection with IMC Service",
+        [ResourceNames.RecommendationsGrpc] = "Error to create gRPC Connection with Recommendations Service",
+    };
+
+    /// <summary>The request fields each dependency computes from (recommendations also from bmr's answer).</summary>
+    private static readonly Dictionary<string, string[]> s_dependencyFields = new()
+    {
+        [ResourceNames.BmrGrpc] = [.. CalculatorRequestParser.Fields],
+        [ResourceNames.ImcGrpc] = [CalculatorRequestParser.Weight, CalculatorRequestParser.Height],
+        [ResourceNames.RecommendationsGrpc] = [.. CalculatorRequestParser.Fields],
+    };
+
+    /// <summary>A dependency's status detail is shown up to this length: it is not ours to trust with the size of an answer.</summary>
+    private const int MaxDependencyDetail = 300;
+
+    /// <summary>400: one line per failing field in <c>error</c>, in field order, and <c>errors</c> by field.</summary>
+    public static ValidationProblem InvalidRequest(IReadOnlyDictionary<string, string[]> errors)
+    {
+        var lines = string.Join('\n', errors.Values.SelectMany(messages => messages));
+        return TypedResults.ValidationProblem(errors, lines, extensions: new Dictionary<string, object?> { ["error"] = lines });
+    }
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Problem(
+        StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
+        $"The request body must be application/json, got '{Shorten(contentType, 100)}'.");
+
+    public static ProblemHttpResult ContentTooLarge(int maxBytes) => Problem(
+        StatusCodes.Status413PayloadTooLarge, "Content Too Large", $"The request body must be at most {maxBytes} bytes.");
+
+    /// <summary>The body could not be read (malformed chunked encoding, too slow, cut short): Kestrel's status, else 400.</summary>
+    public static ProblemHttpResult UnreadableBody(IOException exception) => Problem(
+        exception is BadHttpRequestException { StatusCode: var status } ? status : StatusCodes.Status400BadRequest,
+        "Unreadable Request Body", $"The request body could not be read: {exception.Message}");
+
+    /// <summary>
+    /// 422: the values are each in range but outside what a formula can compute, as the dependency said (its
+    /// INVALID_ARGUMENT) or as its answer showed. <c>errors</c> names the fields that call was computed from.
+    /// </summary>
+    public static ProblemHttpResult OutsideTheFormulas(DependencyFailedException failure)
+    {
+        var detail = $"The values are outside what {failure.Dependency} can compute: {Shorten(failure.Status.Detail, MaxDependencyDetail)}";
+        var errors = s_dependencyFields[failure.Dependency].ToDictionary(field => field, _ => new[] { detail });
+        return TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "Values Outside The Formulas",
+            Detail = detail,
+            Extensions = { ["error"] = detail, ["dependency"] = failure.Dependency },
+        });
+    }
+
+    /// <summary>503: a dependency failed or passed its deadline; <c>message</c> and <c>error</c> as the original wrote them.</summary>
+    public static ProblemHttpResult DependencyFailed(DependencyFailedException failure) => TypedResults.Problem(
+        $"{failure.Dependency} did not answer in time or failed ({failure.Status.StatusCode}).",
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Service Unavailable",
+        extensions: new Dictionary<string, object?>
+        {
+            // The original's error text was grpc-go's status string; keep its shape for its clients.
+            ["error"] = $"rpc error: code = {failure.Status.StatusCode} desc = {Shorten(failure.Status.Detail, MaxDependencyDetail)}",
+            ["message"] = DependencyMessages[failure.Dependency],
+            ["dependency"] = failure.Dependency,
+        });
+
+    /// <summary>Whether the dependency refused the values rather than failed: INVALID_ARGUMENT is the client's data.</summary>
+    public static bool IsRefusal(DependencyFailedException failure) => failure.Status.StatusCode == StatusCode.InvalidArgument;
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["error"] = detail });
+
+    private static string Shorten(string? text, int maxLength) =>
+        text is null || text.Length <= maxLength ? text ?? "" : string.Concat(text.AsSpan(0, maxLength), "…");
+}

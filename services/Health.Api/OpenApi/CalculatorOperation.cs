@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using NutritionAspire.HealthApi.Calculator;
+
+namespace NutritionAspire.HealthApi.OpenApi;
+
+/// <summary>How <c>POST /calculator</c> appears in the OpenAPI document: its body, every answer and the worked example.</summary>
+internal static class CalculatorOperation
+{
+    private const string ProblemJson = "application/problem+json";
+
+    private static readonly Dictionary<string, string> s_responseDescriptions = new()
+    {
+        ["200"] = "The calculation.",
+        ["400"] = "The body is not a valid request: not JSON, not UTF-8, or a field missing, of the wrong type or out of range.",
+        ["413"] = $"The body is larger than {CalculatorEndpoints.MaxBodyBytes} bytes.",
+        ["415"] = "The body is not application/json.",
+        ["422"] = "The values are each in range but outside a formula's domain (for example a negative basal metabolic rate).",
+        ["503"] = "A service behind the API failed or did not answer in time.",
+    };
+
+    public static RouteHandlerBuilder DescribeCalculatorOperation(this RouteHandlerBuilder endpoint) => endpoint
+        .WithName("Calculate")
+        .WithTags(HealthApiDocument.CalculatorTag)
+        .WithSummary("Calculates IMC, basal metabolic rate and daily recommendations.")
+        .WithDescription(
+            "Property names match case-insensitively and unknown properties are ignored. The answer keeps the original's " +
+            "spelling of recomendations.")
+        .Produces<CalculatorResponse>()
+        .Produces<InvalidRequestProblem>(StatusCodes.Status400BadRequest, ProblemJson)
+        .Produces<RequestProblem>(StatusCodes.Status413PayloadTooLarge, ProblemJson)
+        .Produces<RequestProblem>(StatusCodes.Status415UnsupportedMediaType, ProblemJson)
+        .Produces<UnprocessableValuesProblem>(StatusCodes.Status422UnprocessableEntity, ProblemJson)
+        .Produces<DependencyProblem>(StatusCodes.Status503ServiceUnavailable, ProblemJson)
+        // Describes the body without Accepts<T>(), whose content-type routing would answer 415 with no problem body.
+        .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            await context.GetOrCreateSchemaAsync(typeof(HealthInfo), null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = "The person to calculate for.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new()
+                    {
+                        Schema = new OpenApiSchemaReference(nameof(HealthInfo), context.Document),
+                        Example = JsonNode.Parse(WorkedExample.Request),
+                    },
+                },
+            };
+            foreach (var (status, response) in operation.Responses ?? [])
+            {
+                if (response is OpenApiResponse described)
+                {
+                    described.Description = s_responseDescriptions[status];
+                }
+            }
+
+            operation.Responses!["200"].Content!["application/json"].Example = JsonNode.Parse(WorkedExample.Response);
+        });
+}
