@@ -186,7 +186,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal("bmr-grpc", problem.GetProperty("dependency").GetString());
-        Assert.Contains("basal metabolic rate", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("negative bmr", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(["age", "weight", "height", "gender", "activity_intensity"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
         Assert.Equal(0, _backends.RecommendationsCalls);
     }
