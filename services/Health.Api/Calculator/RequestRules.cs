@@ -4,16 +4,18 @@ namespace NutritionAspire.HealthApi.Calculator;
 
 /// <summary>
 /// The rules of a <c>POST /calculator</c> body (contract §4): the parser enforces them and the OpenAPI document
-/// states them, both from here. Bounds are inclusive.
+/// states them, both from here. Bounds are inclusive; the measures are the gRPC services' own (<see cref="InputRules"/>),
+/// so health-api never passes on a value they refuse. Only the age starts at 1 here: the services also take the
+/// proto3 default 0, which the original health-api sends.
 /// </summary>
 public static class RequestRules
 {
     public const int MinAge = 1;
-    public const int MaxAge = 150;
-    public const double MinWeight = 1;
-    public const double MaxWeight = 700;
-    public const double MinHeight = 0.3;
-    public const double MaxHeight = 3;
+    public const int MaxAge = (int)InputRules.MaxAge;
+    public const double MinWeight = InputRules.MinWeight;
+    public const double MaxWeight = InputRules.MaxWeight;
+    public const double MinHeight = InputRules.MinHeight;
+    public const double MaxHeight = InputRules.MaxHeight;
 
     public static IReadOnlyList<string> Genders { get; } = ["M", "F"];
 
