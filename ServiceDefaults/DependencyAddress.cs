@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace NutritionAspire.ServiceDefaults;
 
-/// <summary>Where a gRPC dependency is (contract §5): an explicit variable, else Aspire service discovery.</summary>
+/// <summary>Where a gRPC dependency is (docs/contract.md §5): an explicit variable, else Aspire service discovery.</summary>
 public static partial class DependencyAddress
 {
     /// <summary>Resolves a dependency address, or throws a message naming the setting.</summary>

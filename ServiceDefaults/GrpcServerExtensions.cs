@@ -14,7 +14,7 @@ using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The server side every gRPC service shares (contract §2).</summary>
+/// <summary>The server side every gRPC service shares (docs/contract.md §2).</summary>
 public static class GrpcServerExtensions
 {
     /// <summary>

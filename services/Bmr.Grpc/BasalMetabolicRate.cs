@@ -5,7 +5,7 @@ namespace NutritionAspire.Bmr;
 
 public readonly record struct BasalMetabolism(double Bmr, double Necessity);
 
-/// <summary>Harris-Benedict basal metabolic rate and the daily caloric necessity (contract §3).</summary>
+/// <summary>Harris-Benedict basal metabolic rate and the daily caloric necessity (docs/contract.md §3).</summary>
 public static class BasalMetabolicRate
 {
     /// <param name="gender"><c>M</c> (any case) for the male formula; anything else uses the female one.</param>

@@ -4,7 +4,7 @@ namespace NutritionAspire.Calories;
 
 public readonly record struct CalorieTargetsResult(double Loss, double Gain, double Maintain);
 
-/// <summary>Daily calories to lose (90 %), keep (100 %) and gain (130 %) weight (contract §3).</summary>
+/// <summary>Daily calories to lose (90 %), keep (100 %) and gain (130 %) weight (docs/contract.md §3).</summary>
 public static class CalorieTargets
 {
     /// <param name="necessity">The daily caloric necessity, kcal, 0 to <see cref="InputRules.MaxNecessity"/>.</param>

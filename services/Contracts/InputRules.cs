@@ -12,7 +12,7 @@ public sealed class InvalidInputException(string message, params IReadOnlyList<s
 }
 
 /// <summary>
-/// The input rules of the wire contract (contract §2). The gRPC services apply health-api's bounds (contract §4) to
+/// The input rules of the wire contract (docs/contract.md §2). The gRPC services apply health-api's bounds (docs/contract.md §4) to
 /// every measure they compute from, so every result is a finite non-negative number and health-api and the services
 /// refuse the same values. The gRPC services turn an <see cref="InvalidInputException"/> into INVALID_ARGUMENT.
 /// </summary>
@@ -43,7 +43,7 @@ public static class InputRules
     /// <summary>The most characters of an input value that an error message quotes.</summary>
     public const int MaxEchoedLength = 100;
 
-    /// <summary>The activity names of contract §3 and their multipliers, matched case-insensitively.</summary>
+    /// <summary>The activity names of docs/contract.md §3 and their multipliers, matched case-insensitively.</summary>
     public static IReadOnlyDictionary<string, double> ActivityFactors { get; } =
         new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase)
         {

@@ -9,7 +9,7 @@ using NutritionAspire.Contracts.Water;
 namespace NutritionAspire;
 
 /// <summary>
-/// The resource names of contract §1. They are the AppHost resource names, the Kubernetes object names,
+/// The resource names of docs/contract.md §1. They are the AppHost resource names, the Kubernetes object names,
 /// the service-discovery host names and the OpenTelemetry <c>service.name</c> of each service.
 /// </summary>
 public static class ResourceNames
@@ -36,7 +36,7 @@ public static class ResourceNames
 }
 
 /// <summary>
-/// The gRPC service each gRPC resource serves (contract §2), taken from the descriptors compiled from the protos, so
+/// The gRPC service each gRPC resource serves (docs/contract.md §2), taken from the descriptors compiled from the protos, so
 /// the names Cilium's L7 rules match literally are never typed by hand.
 /// </summary>
 public static class GrpcServiceNames

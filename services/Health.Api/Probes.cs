@@ -5,7 +5,7 @@ using NutritionAspire.ServiceDefaults;
 
 namespace NutritionAspire.HealthApi;
 
-/// <summary>The health and version routes of the original health-api (contract §4), mapped in every environment.</summary>
+/// <summary>The health and version routes of the original health-api (docs/contract.md §4), mapped in every environment.</summary>
 internal static class Probes
 {
     private static readonly string s_version = ReadVersion();

@@ -4,7 +4,7 @@ namespace NutritionAspire.Imc;
 
 public readonly record struct BodyMassIndexResult(double Imc, string Class);
 
-/// <summary>IMC (body mass index) and its class, with no gaps between classes (contract §3 and §7.4).</summary>
+/// <summary>IMC (body mass index) and its class, with no gaps between classes (docs/contract.md §3 and §7.4).</summary>
 public static class BodyMassIndex
 {
     /// <param name="weight">Kilograms, <see cref="InputRules.MinWeight"/> to <see cref="InputRules.MaxWeight"/>.</param>

@@ -4,7 +4,7 @@ namespace NutritionAspire.Proteins;
 
 public readonly record struct ProteinIntake(long Value, string Unit);
 
-/// <summary>Daily protein: 2 g per whole kilogram, the weight truncated toward zero (contract §3).</summary>
+/// <summary>Daily protein: 2 g per whole kilogram, the weight truncated toward zero (docs/contract.md §3).</summary>
 public static class DailyProtein
 {
     public const string Unit = "g";

@@ -4,7 +4,7 @@ namespace NutritionAspire.Water;
 
 public readonly record struct WaterIntake(double Value, string Unit);
 
-/// <summary>Daily water: 35 ml per kilogram (contract §3).</summary>
+/// <summary>Daily water: 35 ml per kilogram (docs/contract.md §3).</summary>
 public static class DailyWater
 {
     public const string Unit = "ml";

@@ -8,13 +8,13 @@ namespace NutritionAspire.Manifests.Tests;
 /// <summary>Every object of <c>manifests/kubernetes</c>: valid for its kind, hardened, and no wider than the model.</summary>
 public sealed class ManifestObjectsTests
 {
-    /// <summary>The seven services of contract §1, written out rather than taken from the code under test.</summary>
+    /// <summary>The seven services of docs/contract.md §1, written out rather than taken from the code under test.</summary>
     private static readonly string[] s_services =
     [
         "health-api", "bmr-grpc", "imc-grpc", "recommendations-grpc", "water-grpc", "proteins-grpc", "calories-grpc",
     ];
 
-    /// <summary>The call graph of contract §1 with the gRPC method path of contract §2 each call sends, written out.</summary>
+    /// <summary>The call graph of docs/contract.md §1 with the gRPC method path of docs/contract.md §2 each call sends, written out.</summary>
     private static readonly (string Caller, string Callee, string Path)[] s_callGraph =
     [
         ("health-api", "bmr-grpc", "/bmr.BMRService/SayHello"),

@@ -7,7 +7,7 @@ using NutritionAspire.Water;
 
 namespace NutritionAspire.Services.Tests;
 
-/// <summary>Every rule of contract §3, with the worked example's exact doubles.</summary>
+/// <summary>Every rule of docs/contract.md §3, with the worked example's exact doubles.</summary>
 public sealed class CalculationRuleTests
 {
     [Fact]

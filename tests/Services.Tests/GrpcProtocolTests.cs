@@ -10,7 +10,7 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace NutritionAspire.Services.Tests;
 
 /// <summary>
-/// The gRPC protocol rules of contract §2 that every service keeps: health by service name, exact method paths, and
+/// The gRPC protocol rules of docs/contract.md §2 that every service keeps: health by service name, exact method paths, and
 /// malformed payloads answered as INVALID_ARGUMENT.
 /// </summary>
 public sealed class GrpcProtocolTests

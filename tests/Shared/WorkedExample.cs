@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace NutritionAspire.Tests;
 
-/// <summary>The worked example of contract §4: the request and the exact answer, <c>id</c> aside.</summary>
+/// <summary>The worked example of docs/contract.md §4: the request and the exact answer, <c>id</c> aside.</summary>
 public static partial class WorkedExample
 {
     public const string Request =

@@ -124,7 +124,7 @@ public static class CalculatorEndpoints
         }
     }
 
-    /// <summary>The request attributes of contract §6, on the server span of the request.</summary>
+    /// <summary>The request attributes of docs/contract.md §6, on the server span of the request.</summary>
     private static void TagRequestSpan(HealthInfo info) =>
         Activity.Current?
             .SetTag("request.gender", info.Gender)

@@ -5,7 +5,7 @@ using NutritionAspire.ServiceDefaults;
 namespace NutritionAspire.HealthApi.Calculator;
 
 /// <summary>
-/// The RFC 9457 problems <c>POST /calculator</c> answers with (contract §4). Each carries an <c>error</c> string,
+/// The RFC 9457 problems <c>POST /calculator</c> answers with (docs/contract.md §4). Each carries an <c>error</c> string,
 /// the member the original's clients read.
 /// </summary>
 public static class CalculatorProblems

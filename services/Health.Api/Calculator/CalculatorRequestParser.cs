@@ -12,7 +12,7 @@ public sealed record ParsedRequest(HealthInfo? Request, IReadOnlyDictionary<stri
 }
 
 /// <summary>
-/// Reads and validates a <c>POST /calculator</c> JSON body (contract §4) in one pass over its bytes. Property names
+/// Reads and validates a <c>POST /calculator</c> JSON body (docs/contract.md §4) in one pass over its bytes. Property names
 /// match case-insensitively, unknown properties are ignored (the last of repeated ones wins), and every failing field is
 /// reported, in the contract's field order. Bytes that are not UTF-8 and escapes that are not Unicode text are refused
 /// with a message, never an exception.

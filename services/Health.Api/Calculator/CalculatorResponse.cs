@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace NutritionAspire.HealthApi.Calculator;
 
-/// <summary>The <c>POST /calculator</c> answer; property order is the wire order of contract §4.</summary>
+/// <summary>The <c>POST /calculator</c> answer; property order is the wire order of docs/contract.md §4.</summary>
 public sealed record CalculatorResponse(
     Guid Id,
     int Status,

@@ -3,7 +3,7 @@ using NutritionAspire.Contracts;
 namespace NutritionAspire.HealthApi.Calculator;
 
 /// <summary>
-/// The rules of a <c>POST /calculator</c> body (contract §4): the parser enforces them and the OpenAPI document
+/// The rules of a <c>POST /calculator</c> body (docs/contract.md §4): the parser enforces them and the OpenAPI document
 /// states them, both from here. Bounds are inclusive; the measures are the gRPC services' own (<see cref="InputRules"/>),
 /// so health-api never passes on a value they refuse. Only the age starts at 1 here: the services also take the
 /// proto3 default 0, which the original health-api sends.

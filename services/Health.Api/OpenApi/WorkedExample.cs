@@ -1,6 +1,6 @@
 namespace NutritionAspire.HealthApi.OpenApi;
 
-/// <summary>The worked example of contract §4, shown in the document as the request and response example.</summary>
+/// <summary>The worked example of docs/contract.md §4, shown in the document as the request and response example.</summary>
 internal static class WorkedExample
 {
     public const string Request = """{"age":26,"weight":90.0,"height":1.77,"gender":"M","activity_intensity":"very_active"}""";
