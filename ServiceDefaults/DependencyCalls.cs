@@ -3,13 +3,16 @@ using Grpc.Core;
 namespace NutritionAspire.ServiceDefaults;
 
 /// <summary>A call to a gRPC dependency failed or passed its deadline.</summary>
-public sealed class DependencyFailedException(string dependency, Status status)
+public sealed class DependencyFailedException(string dependency, Status status, IReadOnlyList<string>? invalidFields = null)
     : Exception($"{dependency} failed: {status.StatusCode}: {status.Detail}")
 {
     /// <summary>The resource name of the dependency, such as <c>bmr-grpc</c>.</summary>
     public string Dependency { get; } = dependency;
 
     public Status Status { get; } = status;
+
+    /// <summary>For an INVALID_ARGUMENT, the dependency's request fields it named (<see cref="FieldViolations"/>), if any.</summary>
+    public IReadOnlyList<string> InvalidFields { get; } = invalidFields ?? [];
 }
 
 /// <summary>
@@ -43,6 +46,7 @@ public sealed class DependencyCalls : IDisposable
         string dependency, Func<CallOptions, AsyncUnaryCall<TResponse>> call, Func<TResponse, string?>? refuseAnswer = null)
     {
         Status failed;
+        IReadOnlyList<string>? invalidFields = null;
         try
         {
             var callDeadline = DateTime.UtcNow + _callTimeout;
@@ -58,9 +62,10 @@ public sealed class DependencyCalls : IDisposable
         catch (RpcException exception) when (!_cancellation.IsCancellationRequested)
         {
             failed = exception.Status;
+            invalidFields = exception.StatusCode == StatusCode.InvalidArgument ? FieldViolations.Read(exception) : null;
         }
 
-        var failure = new DependencyFailedException(dependency, failed);
+        var failure = new DependencyFailedException(dependency, failed, invalidFields);
         Interlocked.CompareExchange(ref _firstFailure, failure, null);
         await _cancellation.CancelAsync();
         throw failure;

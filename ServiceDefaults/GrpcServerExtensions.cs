@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NutritionAspire.Contracts;
+using NutritionAspire.ServiceDefaults;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Microsoft.Extensions.Hosting;
@@ -79,7 +80,10 @@ public static class GrpcServerExtensions
         }
     }
 
-    /// <summary>Turns a broken input rule into INVALID_ARGUMENT with the rule's message, which names the fields.</summary>
+    /// <summary>
+    /// Turns a broken input rule into INVALID_ARGUMENT with the rule's message, which names the fields, and the fields
+    /// as standard error details, which a caller can map to its own fields.
+    /// </summary>
     private sealed class InvalidInputInterceptor : Interceptor
     {
         public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -111,7 +115,7 @@ public static class GrpcServerExtensions
         }
 
         private static RpcException InvalidArgument(InvalidInputException exception) =>
-            new(new Status(StatusCode.InvalidArgument, exception.Message));
+            FieldViolations.InvalidArgument(exception.Message, exception.Fields);
     }
 
     /// <summary>

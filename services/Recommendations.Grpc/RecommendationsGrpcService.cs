@@ -35,11 +35,14 @@ public sealed class RecommendationsGrpcService(
         {
             await calls.WhenAll(waterCall, proteinsCall, caloriesCall);
         }
+        catch (DependencyFailedException failure) when (failure.Status.StatusCode == StatusCode.InvalidArgument)
+        {
+            // The dependency refused values of this request: the caller's data, named by this request's own fields.
+            throw new InvalidInputException($"{failure.Dependency}: {failure.Status.Detail}", OwnFields(failure));
+        }
         catch (DependencyFailedException failure)
         {
-            var code = failure.Status.StatusCode is StatusCode.DeadlineExceeded or StatusCode.InvalidArgument
-                ? failure.Status.StatusCode
-                : StatusCode.Unavailable;
+            var code = failure.Status.StatusCode == StatusCode.DeadlineExceeded ? StatusCode.DeadlineExceeded : StatusCode.Unavailable;
             throw new RpcException(new Status(code, $"{failure.Dependency}: {failure.Status.Detail}"));
         }
 
@@ -55,4 +58,23 @@ public sealed class RecommendationsGrpcService(
             CaloriesToGain = caloriesResult.Gain,
         };
     }
+
+    /// <summary>
+    /// This request's fields behind the dependency's refused fields (calories-grpc's <c>necessity</c> is this request's
+    /// <c>calories</c>); all the fields the dependency was sent when it named none.
+    /// </summary>
+    private static string[] OwnFields(DependencyFailedException failure)
+    {
+        var sent = s_fieldsSent[failure.Dependency];
+        var named = failure.InvalidFields.Select(field => sent.GetValueOrDefault(field)).OfType<string>().Distinct().ToArray();
+        return named.Length > 0 ? named : [.. sent.Values.Distinct()];
+    }
+
+    /// <summary>Each dependency's request fields and the field of this request each is taken from.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string>> s_fieldsSent = new()
+    {
+        [ResourceNames.WaterGrpc] = new() { ["weight"] = "weight", ["height"] = "height" },
+        [ResourceNames.ProteinsGrpc] = new() { ["weight"] = "weight" },
+        [ResourceNames.CaloriesGrpc] = new() { ["necessity"] = "calories" },
+    };
 }

@@ -14,6 +14,7 @@ using NutritionAspire.Calories;
 using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
+using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Water;
 using BmrContract = NutritionAspire.Contracts.Bmr;
 using ImcContract = NutritionAspire.Contracts.Imc;
@@ -123,7 +124,7 @@ public sealed class FakeBackends : IAsyncDisposable
         }
     }
 
-    /// <summary>A broken input rule is INVALID_ARGUMENT with the rule's message, as the real services answer it.</summary>
+    /// <summary>A broken input rule is INVALID_ARGUMENT with the rule's message and fields, as the real services answer it.</summary>
     private sealed class InvalidInputAsInvalidArgument : Interceptor
     {
         public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
@@ -135,7 +136,7 @@ public sealed class FakeBackends : IAsyncDisposable
             }
             catch (InvalidInputException exception)
             {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, exception.Message));
+                throw FieldViolations.InvalidArgument(exception.Message, exception.Fields);
             }
         }
     }

@@ -9,6 +9,7 @@ using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Contracts.Water;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
+using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Water;
 
 namespace NutritionAspire.Services.Tests;
@@ -72,6 +73,7 @@ public sealed class GrpcServiceTests
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("weight, height and age give a negative bmr (-440.25) for weight 1, height 1 and age 150", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["weight", "height", "age"], FieldViolations.Read(error));
     }
 
     [Theory]

@@ -187,8 +187,31 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
 
         Assert.Equal("bmr-grpc", problem.GetProperty("dependency").GetString());
         Assert.Contains("negative bmr", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(["age", "weight", "height", "gender", "activity_intensity"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(["age", "weight", "height"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
         Assert.Equal(0, _backends.RecommendationsCalls);
+    }
+
+    [Theory]
+    [InlineData("bmr-grpc", "activity", "activity_intensity")]
+    [InlineData("imc-grpc", "height", "height")]
+    [InlineData("recommendations-grpc", "calories", "age,weight,height,gender,activity_intensity")]
+    public async Task TheFieldsADependencyNamesAreTheBodysFieldsInTheProblem(string dependency, string field, string bodyFields)
+    {
+        var refusal = FieldViolations.InvalidArgument($"{field} is refused.", [field]);
+        switch (dependency)
+        {
+            case "bmr-grpc": _backends.Bmr = (_, _) => throw refusal; break;
+            case "imc-grpc": _backends.Imc = (_, _) => throw refusal; break;
+            default: _backends.Recommendations = (_, _) => throw refusal; break;
+        }
+
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+
+        using var response = await PostAsync(client, WorkedExample.Request);
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(bodyFields.Split(','), problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
     [Theory]

@@ -6,6 +6,7 @@ using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.Contracts.Water;
 using NutritionAspire.Recommendations;
+using NutritionAspire.ServiceDefaults;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -54,6 +55,22 @@ public sealed class RecommendationsServiceTests
     }
 
     [Fact]
+    public async Task ADependencysRefusalIsInvalidArgumentNamingThisRequestsField()
+    {
+        using var nowhere = Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:9");
+        var refusing = nowhere.Intercept(new RefuseEveryCall(FieldViolations.InvalidArgument("necessity is too large.", ["necessity"])));
+        await using var recommendations = HostedGrpcService.Start(ResourceNames.RecommendationsGrpc,
+            services => services.AddSingleton(new CaloriesService.CaloriesServiceClient(refusing)));
+        var client = new RecomendationsService.RecomendationsServiceClient(recommendations.Channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.SayHelloAsync(
+            new() { Weight = 90, Height = 1.77, Calories = 2000 }, cancellationToken: Cancellation).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, "calories-grpc: necessity is too large."), (error.StatusCode, error.Status.Detail));
+        Assert.Equal(["calories"], FieldViolations.Read(error));
+    }
+
+    [Fact]
     public async Task AnUnreachableDependencyIsUnavailableNamingIt()
     {
         using var unreachable = Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:9");
@@ -81,5 +98,13 @@ public sealed class RecommendationsServiceTests
 
         Assert.Contains("WATER_SERVICE_ENDPOINT", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("services__water-grpc__grpc__0", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Fails every call with <paramref name="error"/>, as a dependency refusing the values would.</summary>
+    private sealed class RefuseEveryCall(RpcException error) : Interceptor
+    {
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+            TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation) =>
+            new(Task.FromException<TResponse>(error), Task.FromResult(new Metadata()), () => error.Status, () => error.Trailers, () => { });
     }
 }

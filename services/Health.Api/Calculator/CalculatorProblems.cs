@@ -18,12 +18,31 @@ public static class CalculatorProblems
         [ResourceNames.RecommendationsGrpc] = "Error to create gRPC Connection with Recommendations Service",
     };
 
-    /// <summary>The request fields each dependency computes from (recommendations also from bmr's answer).</summary>
-    private static readonly Dictionary<string, string[]> s_dependencyFields = new()
+    /// <summary>
+    /// For each dependency, its request fields and the body fields each is taken from (recommendations' <c>calories</c>
+    /// is bmr's answer, so every field of the body).
+    /// </summary>
+    private static readonly Dictionary<string, Dictionary<string, string[]>> s_dependencyFields = new()
     {
-        [ResourceNames.BmrGrpc] = [.. CalculatorRequestParser.Fields],
-        [ResourceNames.ImcGrpc] = [CalculatorRequestParser.Weight, CalculatorRequestParser.Height],
-        [ResourceNames.RecommendationsGrpc] = [.. CalculatorRequestParser.Fields],
+        [ResourceNames.BmrGrpc] = new()
+        {
+            ["age"] = [CalculatorRequestParser.Age],
+            ["weight"] = [CalculatorRequestParser.Weight],
+            ["height"] = [CalculatorRequestParser.Height],
+            ["gender"] = [CalculatorRequestParser.Gender],
+            ["activity"] = [CalculatorRequestParser.ActivityIntensity],
+        },
+        [ResourceNames.ImcGrpc] = new()
+        {
+            ["weight"] = [CalculatorRequestParser.Weight],
+            ["height"] = [CalculatorRequestParser.Height],
+        },
+        [ResourceNames.RecommendationsGrpc] = new()
+        {
+            ["weight"] = [CalculatorRequestParser.Weight],
+            ["height"] = [CalculatorRequestParser.Height],
+            ["calories"] = [.. CalculatorRequestParser.Fields],
+        },
     };
 
     /// <summary>A dependency's status detail is shown up to this length: it is not ours to trust with the size of an answer.</summary>
@@ -50,12 +69,16 @@ public static class CalculatorProblems
 
     /// <summary>
     /// 422: the values are each in range but outside what a formula can compute, as the dependency said (its
-    /// INVALID_ARGUMENT) or as its answer showed. <c>errors</c> names the fields that call was computed from.
+    /// INVALID_ARGUMENT) or as its answer showed. <c>errors</c> names the body fields behind the fields the dependency
+    /// named, or, when it named none, every field that call was computed from; in the body's field order.
     /// </summary>
     public static ProblemHttpResult OutsideTheFormulas(DependencyFailedException failure)
     {
         var detail = $"The values are outside what {failure.Dependency} can compute: {Shorten(failure.Status.Detail, MaxDependencyDetail)}";
-        var errors = s_dependencyFields[failure.Dependency].ToDictionary(field => field, _ => new[] { detail });
+        var sent = s_dependencyFields[failure.Dependency];
+        var named = failure.InvalidFields.SelectMany(field => sent.GetValueOrDefault(field) ?? []).ToHashSet(StringComparer.Ordinal);
+        var fields = named.Count > 0 ? named : sent.Values.SelectMany(fields => fields).ToHashSet(StringComparer.Ordinal);
+        var errors = CalculatorRequestParser.Fields.Where(fields.Contains).ToDictionary(field => field, _ => new[] { detail });
         return TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status422UnprocessableEntity,

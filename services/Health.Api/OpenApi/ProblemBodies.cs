@@ -23,7 +23,7 @@ internal sealed record UnprocessableValuesProblem(
     [property: Description("422.")] int Status,
     [property: Description("Which service could not compute the values, and why.")] string Detail,
     [property: Description("The same as detail.")] string Error,
-    [property: Description("The request fields the refused calculation was computed from, each with detail.")]
+    [property: Description("The request fields at fault, as the dependency named them (else every field the refused calculation used), each with detail.")]
     IReadOnlyDictionary<string, string[]> Errors,
     [property: Description("The service that refused the values.")] string Dependency,
     string TraceId);

@@ -33,7 +33,7 @@ namespace NutritionAspire.HealthApi.Client.Models
 #else
         public string Error { get; set; }
 #endif
-        /// <summary>The request fields the refused calculation was computed from, each with detail.</summary>
+        /// <summary>The request fields at fault, as the dependency named them (else every field the refused calculation used), each with detail.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::NutritionAspire.HealthApi.Client.Models.UnprocessableValuesProblem_errors? Errors { get; set; }

@@ -8,7 +8,7 @@ using System;
 namespace NutritionAspire.HealthApi.Client.Models
 {
     /// <summary>
-    /// The request fields the refused calculation was computed from, each with detail.
+    /// The request fields at fault, as the dependency named them (else every field the refused calculation used), each with detail.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UnprocessableValuesProblem_errors : IAdditionalDataHolder, IParsable
