@@ -34,8 +34,10 @@ public static class KubernetesManifestGenerator
     /// <param name="services">The services of the model.</param>
     /// <param name="options">Namespace, images, ingress host and OTLP endpoint.</param>
     /// <param name="dashboards">Grafana dashboards by file name (<c>name.json</c>), shipped as sidecar-loaded ConfigMaps.</param>
+    /// <param name="ruleFiles">Prometheus rule files by file name, shipped as PrometheusRules.</param>
     public static IReadOnlyDictionary<string, string> Generate(
-        IReadOnlyList<ServiceSpec> services, KubernetesManifestOptions options, IReadOnlyDictionary<string, string> dashboards)
+        IReadOnlyList<ServiceSpec> services, KubernetesManifestOptions options, IReadOnlyDictionary<string, string> dashboards,
+        IReadOnlyDictionary<string, string> ruleFiles)
     {
         options.Validate();
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -69,6 +71,7 @@ public static class KubernetesManifestGenerator
         AddFolder(files, folders, DashboardName, [("deployment.yaml", DashboardDeployment(options)), ("service.yaml", DashboardService())]);
         AddFolder(files, folders, "grafana-dashboards", dashboards.OrderBy(d => d.Key, StringComparer.Ordinal)
             .Select(dashboard => ($"{Path.GetFileNameWithoutExtension(dashboard.Key)}.yaml", (object)DashboardConfigMap(dashboard.Key, dashboard.Value))));
+        AddFolder(files, folders, PrometheusRules.FolderName, PrometheusRules.Objects(ruleFiles, options.Namespace, Labels((PartOfLabel, PartOf))));
         AddFolder(files, folders, "network-policies", NetworkPolicies(services, options).Select(policy => ($"{policy.Metadata.Name}.yaml", (object)policy)));
 
         files["kustomization.yaml"] = Yaml(new Kustomization

@@ -20,7 +20,8 @@ public static partial class KubernetesManifestsStep
             {
                 var options = KubernetesManifestOptions.From(builder.Configuration);
                 var files = KubernetesManifestGenerator.Generate(
-                    ServiceModelReader.Read(context.Model.Resources), options, ReadDashboards(builder.AppHostDirectory));
+                    ServiceModelReader.Read(context.Model.Resources), options, ReadDashboards(builder.AppHostDirectory),
+                    PrometheusRuleFiles.Read(builder.AppHostDirectory));
                 var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
                 await WriteTreeAsync(output, files, context.CancellationToken);
                 LogWritten(context.Logger, files.Count, output);

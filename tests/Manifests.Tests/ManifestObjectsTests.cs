@@ -40,7 +40,7 @@ public sealed class ManifestObjectsTests
     {
         var kustomizations = ManifestFiles.Tree.Where(file => file.Key.EndsWith("kustomization.yaml", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(11, kustomizations.Count);
+        Assert.Equal(12, kustomizations.Count);
         foreach (var (path, content) in kustomizations)
         {
             var kustomization = KubernetesYaml.Deserialize<Kustomization>(content, strict: true);
