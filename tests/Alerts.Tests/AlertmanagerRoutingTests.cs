@@ -59,5 +59,16 @@ public sealed class AlertmanagerRoutingTests : IDisposable
         Assert.All(severities, severity => Assert.Contains($"severity=\"{severity}\"", routed));
     }
 
+    /// <summary>The PrometheusRules carry no <c>release</c> label, so the stack's Prometheus must select every rule.</summary>
+    [Fact]
+    public void TheStacksPrometheusSelectsThePrometheusRulesOfEveryNamespace()
+    {
+        var spec = AlertingFiles.Node(AlertingFiles.Load(AlertingFiles.ValuesFile("kube-prometheus-stack.yaml")), "prometheus.prometheusSpec")!;
+
+        Assert.Equal("false", AlertingFiles.Scalar(spec, "ruleSelectorNilUsesHelmValues"));
+        Assert.True(AlertingFiles.Node(spec, "ruleSelector") is null or YamlMappingNode { Children.Count: 0 });
+        Assert.True(AlertingFiles.Node(spec, "ruleNamespaceSelector") is null or YamlMappingNode { Children.Count: 0 });
+    }
+
     public void Dispose() => File.Delete(_configuration);
 }

@@ -27,22 +27,6 @@ public sealed class PrometheusRuleTests
     }
 
     [Fact]
-    public void EveryAlertHasASeverityASummaryADescriptionAndARunbookSection()
-    {
-        var alerts = ManifestFiles.OfType<PrometheusRule>().SelectMany(rule => rule.Spec.Groups).SelectMany(group => group.Rules)
-            .Where(rule => rule.Alert is not null).ToList();
-
-        Assert.NotEmpty(alerts);
-        Assert.All(alerts, alert =>
-        {
-            Assert.Matches("^(critical|warning)$", alert.Labels!["severity"]);
-            Assert.False(string.IsNullOrWhiteSpace(alert.Annotations!["summary"]), alert.Alert);
-            Assert.False(string.IsNullOrWhiteSpace(alert.Annotations["description"]), alert.Alert);
-            Assert.Equal($"docs/runbook.md#{alert.Alert!.ToLowerInvariant()}", alert.Annotations["runbook_url"]);
-        });
-    }
-
-    [Fact]
     public void TheClusterAlertsSelectTheNamespaceTheManifestsAreGeneratedFor()
     {
         var ruleFiles = PrometheusRuleFiles.Read(AppHostDirectory);
