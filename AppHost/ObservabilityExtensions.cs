@@ -17,8 +17,9 @@ internal static class ObservabilityExtensions
 
     /// <summary>
     /// Adds Prometheus, scraping the <c>/metrics</c> of every service (its targets come from the model's endpoints) and
-    /// evaluating the SLO and alerting rules the cluster gets too, and Grafana, provisioned with Prometheus and the dashboards the cluster gets too. Local runs only: the traces
-    /// still go to the Aspire dashboard over OTLP, and a run without a container runtime skips these two.
+    /// evaluating the SLO recording rules and alerts, and Grafana, provisioned with Prometheus and the dashboards; the
+    /// cluster gets the same rules and dashboards. Local runs only: the traces still go to the Aspire dashboard over
+    /// OTLP, and a run without a container runtime skips these two.
     /// </summary>
     public static void AddPrometheusAndGrafana(this IDistributedApplicationBuilder builder, params IResourceBuilder<ProjectResource>[] services)
     {

@@ -21,7 +21,8 @@ public static partial class PrometheusRules
     /// throws, naming it. Label matchers on the app namespace (<c>namespace="nutrition"</c>,
     /// <c>destination_namespace="nutrition"</c>, …) select <paramref name="appNamespace"/> instead.
     /// </summary>
-    public static IEnumerable<(string File, object Object)> Objects(IReadOnlyDictionary<string, string> ruleFiles, string appNamespace, IDictionary<string, string> labels) =>
+    public static IEnumerable<(string File, object Object)> Objects(
+        IReadOnlyDictionary<string, string> ruleFiles, string appNamespace, IDictionary<string, string> labels) =>
         ruleFiles.OrderBy(file => file.Key, StringComparer.Ordinal).Select(file =>
         {
             var name = Path.GetFileNameWithoutExtension(file.Key);

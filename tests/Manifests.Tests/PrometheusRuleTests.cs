@@ -30,6 +30,8 @@ public sealed class PrometheusRuleTests
     public void TheClusterAlertsSelectTheNamespaceTheManifestsAreGeneratedFor()
     {
         var ruleFiles = PrometheusRuleFiles.Read(AppHostDirectory);
+        Assert.Equal(PrometheusRules.WrittenForNamespace, new KubernetesManifestOptions().Namespace);
+        Assert.Contains("namespace=\"nutrition\"", ruleFiles["cluster-signals.yml"], StringComparison.Ordinal);
 
         var rules = PrometheusRules.Objects(ruleFiles, "shop", new Dictionary<string, string>()).Select(o => (PrometheusRule)o.Object).ToList();
 
