@@ -15,10 +15,14 @@ internal static class ObservabilityExtensions
     private const string GrafanaImage = "grafana/grafana";
     private const string GrafanaTag = "12.1.1";
 
+    /// <summary>Where the container sees <see cref="PrometheusRuleFiles.Folder"/>; start.sh copies it beside the configuration.</summary>
+    private const string RulesMount = "/etc/prometheus-rules";
+
     /// <summary>
-    /// Adds Prometheus, scraping the <c>/metrics</c> of every service (its targets come from the model's endpoints),
-    /// and Grafana, provisioned with Prometheus and the dashboards the cluster gets too. Local runs only: the traces
-    /// still go to the Aspire dashboard over OTLP, and a run without a container runtime skips these two.
+    /// Adds Prometheus, scraping the <c>/metrics</c> of every service (its targets come from the model's endpoints) and
+    /// evaluating the SLO recording rules and alerts, and Grafana, provisioned with Prometheus and the dashboards; the
+    /// cluster gets the same rules and dashboards. Local runs only: the traces still go to the Aspire dashboard over
+    /// OTLP, and a run without a container runtime skips these two.
     /// </summary>
     public static void AddPrometheusAndGrafana(this IDistributedApplicationBuilder builder, params IResourceBuilder<ProjectResource>[] services)
     {
@@ -30,6 +34,7 @@ internal static class ObservabilityExtensions
         var configuration = Path.Combine(builder.AppHostDirectory, "Observability");
         var prometheus = builder.AddContainer(ResourceNames.Prometheus, PrometheusImage, PrometheusTag)
             .WithBindMount(Path.Combine(configuration, "prometheus"), "/etc/prometheus", isReadOnly: true)
+            .WithBindMount(Path.Combine(builder.AppHostDirectory, PrometheusRuleFiles.Folder), RulesMount, isReadOnly: true)
             .WithEntrypoint("/bin/sh")
             .WithArgs("/etc/prometheus/start.sh")
             .WithHttpEndpoint(targetPort: 9090)

@@ -26,7 +26,8 @@ public static partial class KubernetesManifestsStep
             {
                 var options = await inputs.ResolveAsync(builder.Configuration, context.CancellationToken);
                 var files = KubernetesManifestGenerator.Generate(
-                    ServiceModelReader.Read(context.Model.Resources), options, ReadDashboards(builder.AppHostDirectory));
+                    ServiceModelReader.Read(context.Model.Resources), options, ReadDashboards(builder.AppHostDirectory),
+                    PrometheusRuleFiles.Read(builder.AppHostDirectory));
                 var output = context.Services.GetRequiredService<IPipelineOutputService>().GetOutputDirectory();
                 await WriteTreeAsync(output, files, context.CancellationToken);
                 LogWritten(context.Logger, files.Count, output);

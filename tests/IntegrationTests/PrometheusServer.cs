@@ -8,8 +8,9 @@ using NutritionAspire.Tests;
 namespace NutritionAspire.IntegrationTests;
 
 /// <summary>
-/// A real Prometheus (the distribution's binary) on a loopback port, running the repository's configuration with
-/// file_sd targets written the way the AppHost's Prometheus container writes them: one per service, labelled <c>service</c>.
+/// A real Prometheus (the distribution's binary) on a loopback port, running the repository's configuration and rule
+/// files laid out the way the AppHost's Prometheus container lays them out (start.sh): file_sd targets one per service,
+/// labelled <c>service</c>, and the rule files in <c>rules/</c> beside the configuration.
 /// </summary>
 public sealed class PrometheusServer : IAsyncDisposable
 {
@@ -26,10 +27,16 @@ public sealed class PrometheusServer : IAsyncDisposable
 
     public static string? Binary { get; } = new[] { "/usr/bin/prometheus", "/bin/prometheus" }.FirstOrDefault(File.Exists);
 
-    public static async Task<PrometheusServer> StartAsync(string configuration, IReadOnlyDictionary<string, Uri> targets, CancellationToken cancellationToken)
+    public static async Task<PrometheusServer> StartAsync(
+        string configuration, string rulesFolder, IReadOnlyDictionary<string, Uri> targets, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("nutrition-prometheus-");
         File.Copy(configuration, Path.Combine(directory.FullName, "prometheus.yml"));
+        var rules = Directory.CreateDirectory(Path.Combine(directory.FullName, "rules"));
+        foreach (var ruleFile in Directory.EnumerateFiles(rulesFolder, "*.yml"))
+        {
+            File.Copy(ruleFile, Path.Combine(rules.FullName, Path.GetFileName(ruleFile)));
+        }
         Directory.CreateDirectory(Path.Combine(directory.FullName, "targets"));
         var fileSd = targets.Select(target => new { targets = new[] { target.Value.Authority }, labels = new { service = target.Key } });
         await File.WriteAllTextAsync(Path.Combine(directory.FullName, "targets", "services.json"), JsonSerializer.Serialize(fileSd), cancellationToken);
@@ -59,6 +66,14 @@ public sealed class PrometheusServer : IAsyncDisposable
         var json = await http.GetStringAsync(new Uri(Address, $"/api/v1/query?query={Uri.EscapeDataString(query)}"), cancellationToken);
         using var document = JsonDocument.Parse(json);
         return [.. document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Select(result => result.Clone())];
+    }
+
+    /// <summary>The rule groups Prometheus loaded (<c>/api/v1/rules</c>), each with its rules and their evaluation health.</summary>
+    public async Task<JsonElement[]> RuleGroupsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var json = await http.GetStringAsync(new Uri(Address, "/api/v1/rules"), cancellationToken);
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray().Select(group => group.Clone())];
     }
 
     /// <summary>Polls <paramref name="query"/> until <paramref name="done"/> holds for its result, or fails after <paramref name="timeout"/>.</summary>

@@ -12,6 +12,7 @@ public static class ManifestFiles
     {
         [$"{CiliumNetworkPolicy.ApiGroupVersion}/CiliumNetworkPolicy"] = typeof(CiliumNetworkPolicy),
         [$"{ServiceMonitor.ApiGroupVersion}/ServiceMonitor"] = typeof(ServiceMonitor),
+        [$"{PrometheusRule.ApiGroupVersion}/PrometheusRule"] = typeof(PrometheusRule),
     };
 
     public static IReadOnlyDictionary<string, string> Tree { get; } = Repository.ReadTree(Repository.KubernetesManifests);

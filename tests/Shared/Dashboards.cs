@@ -12,14 +12,25 @@ public static partial class Dashboards
 
     public static string PrometheusConfiguration { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "Observability", "prometheus", "prometheus.yml");
 
-    /// <summary>Every query expression of a dashboard's panels.</summary>
+    /// <summary>The Prometheus rule files (AppHost's <c>PrometheusRuleFiles.Folder</c>), loaded beside <see cref="PrometheusConfiguration"/>.</summary>
+    public static string RulesFolder { get; } = Path.Combine(RepositoryPaths.Root, "AppHost", "Observability", "rules");
+
+    /// <summary>The series names the rule files record (<c>record: name</c>), which dashboards may query like metrics.</summary>
+    public static IReadOnlySet<string> RecordedNames { get; } = Directory.EnumerateFiles(RulesFolder, "*.yml")
+        .SelectMany(file => RecordingRule().Matches(File.ReadAllText(file)).Select(match => match.Groups["name"].Value))
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Every query expression of a dashboard's panels (rows, which only group panels, have none).</summary>
     public static IReadOnlyList<string> Queries(string fileName)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, fileName)));
         return [.. document.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(panel => !IsRow(panel))
             .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
             .Select(target => target.GetProperty("expr").GetString()!)];
     }
+
+    public static bool IsRow(JsonElement panel) => panel.GetProperty("type").GetString() == "row";
 
     /// <summary>A query as Grafana sends it: the template variables replaced (every service, a one-minute rate window).</summary>
     public static string Resolve(string query) => query
@@ -40,4 +51,7 @@ public static partial class Dashboards
 
     [GeneratedRegex(@"[\{,]\s*(?<label>[a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)")]
     private static partial Regex LabelMatcher();
+
+    [GeneratedRegex(@"^\s*-\s*record:\s*(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)\s*$", RegexOptions.Multiline)]
+    private static partial Regex RecordingRule();
 }

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Container entrypoint: turns the services__<name>__http__0 variables Aspire injects for each referenced service
-# into Prometheus file_sd targets, then starts Prometheus on that configuration.
+# into Prometheus file_sd targets, puts the rule files (mounted at /etc/prometheus-rules) beside the configuration,
+# then starts Prometheus on it.
 set -eu
 
 work=/prometheus/config
 mkdir -p "$work/targets"
 cp /etc/prometheus/prometheus.yml "$work/prometheus.yml"
+rm -rf "$work/rules"
+cp -R /etc/prometheus-rules "$work/rules"
 
 # Read from /proc: the names hold '-', which the shell drops from the variables it exports to children.
 targets=""
