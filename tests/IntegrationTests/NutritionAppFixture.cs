@@ -3,18 +3,13 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.IntegrationTests;
 
 /// <summary>The real AppHost with its seven service processes, started once for the tests that share it.</summary>
 public sealed class NutritionAppFixture : IAsyncLifetime
 {
-    public static readonly string[] Services =
-    [
-        ResourceNames.WaterGrpc, ResourceNames.ProteinsGrpc, ResourceNames.CaloriesGrpc, ResourceNames.RecommendationsGrpc,
-        ResourceNames.BmrGrpc, ResourceNames.ImcGrpc, ResourceNames.HealthApi,
-    ];
-
     /// <summary>Seven processes start on a two-core machine in well under this.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
@@ -41,7 +36,7 @@ public sealed class NutritionAppFixture : IAsyncLifetime
 
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
-        await Task.WhenAll(Services.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
+        await Task.WhenAll(NutritionServices.All.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token)));
     }
 
     public async ValueTask DisposeAsync()

@@ -23,7 +23,7 @@ public sealed class NutritionAppTests(NutritionAppFixture fixture)
     {
         using var timeout = Timeout();
 
-        foreach (var name in NutritionAppFixture.Services)
+        foreach (var name in NutritionServices.All)
         {
             var resource = await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
             Assert.Equal(HealthStatus.Healthy, resource.Snapshot.HealthStatus);
@@ -52,15 +52,15 @@ public sealed class NutritionAppTests(NutritionAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // Spans arrive per service as each batch is exported; the trace is whole once every span's parent is in it.
         var trace = await fixture.Spans.WaitForTraceAsync(traceId,
-            spans => NutritionAppFixture.Services.All(service => spans.Any(span => span.ServiceName == service))
+            spans => NutritionServices.All.All(service => spans.Any(span => span.ServiceName == service))
                 && spans.All(span => span.ParentId == callerSpanId || spans.Any(parent => parent.Id == span.ParentId)),
             s_waitTimeout, Cancellation);
 
-        Assert.Equal(NutritionAppFixture.Services.Order(), trace.Select(span => span.ServiceName).Distinct().Order());
+        Assert.Equal(NutritionServices.All.Order(), trace.Select(span => span.ServiceName).Distinct().Order());
         var root = Assert.Single(trace, span => span.ParentId == callerSpanId);
         Assert.Equal(ResourceNames.HealthApi, root.ServiceName);
         Assert.Equal("POST /calculator", root.Name, ignoreCase: true);
-        foreach (var service in NutritionAppFixture.Services.Except([ResourceNames.HealthApi]))
+        foreach (var service in NutritionServices.Grpc)
         {
             Assert.Contains(trace, span => span.ServiceName == service && span.Name!.EndsWith("/SayHello", StringComparison.Ordinal));
         }

@@ -41,7 +41,7 @@ public sealed class PrometheusServer : IAsyncDisposable
         var fileSd = targets.Select(target => new { targets = new[] { target.Value.Authority }, labels = new { service = target.Key } });
         await File.WriteAllTextAsync(Path.Combine(directory.FullName, "targets", "services.json"), JsonSerializer.Serialize(fileSd), cancellationToken);
 
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://{Loopback.Address(Loopback.UnusedPort())}");
         var start = new ProcessStartInfo(Binary ?? throw new InvalidOperationException("Prometheus is not installed."),
             [
                 $"--config.file={Path.Combine(directory.FullName, "prometheus.yml")}",
@@ -118,12 +118,5 @@ public sealed class PrometheusServer : IAsyncDisposable
 
         _process.Dispose();
         _directory.Delete(recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

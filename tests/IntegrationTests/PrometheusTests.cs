@@ -37,12 +37,12 @@ public sealed class PrometheusTests(NutritionAppFixture fixture)
             Assert.Skip("Prometheus is not installed (.ci/run installs the prometheus package).");
         }
 
-        var targets = NutritionAppFixture.Services.ToDictionary(name => name, name => fixture.App.GetEndpoint(name, ResourceNames.HttpEndpoint));
+        var targets = NutritionServices.All.ToDictionary(name => name, name => fixture.App.GetEndpoint(name, ResourceNames.HttpEndpoint));
         await using var prometheus = await PrometheusServer.StartAsync(Dashboards.PrometheusConfiguration, Dashboards.RulesFolder, targets, Cancellation);
         using var http = new HttpClient();
 
-        var up = await prometheus.WaitForAsync(http, "up == 1", result => result.Length == NutritionAppFixture.Services.Length, s_scrapeTimeout, Cancellation);
-        Assert.Equal(NutritionAppFixture.Services.Order(), up.Select(r => r.GetProperty("metric").GetProperty("service").GetString()).Order());
+        var up = await prometheus.WaitForAsync(http, "up == 1", result => result.Length == NutritionServices.All.Count, s_scrapeTimeout, Cancellation);
+        Assert.Equal(NutritionServices.All.Order(), up.Select(r => r.GetProperty("metric").GetProperty("service").GetString()).Order());
 
         using var api = fixture.App.CreateHttpClient(ResourceNames.HealthApi);
         await CalculateAsync(api);
@@ -72,8 +72,8 @@ public sealed class PrometheusTests(NutritionAppFixture fixture)
             result => result.Any(r => Sample(r).Value != "NaN"), s_scrapeTimeout, Cancellation);
         Assert.Equal((ResourceNames.HealthApi, "0"), Sample(availability.Single()));
         var grpc = await prometheus.WaitForAsync(http, "slo:sli_error:ratio_rate5m{slo=\"grpc-errors\"}",
-            result => result.Length == NutritionAppFixture.Services.Length - 1 && result.All(r => Sample(r).Value != "NaN"), s_scrapeTimeout, Cancellation);
-        Assert.Equal(NutritionAppFixture.Services.Where(name => name != ResourceNames.HealthApi).Order().Select(name => ((string?)name, (string?)"0")),
+            result => result.Length == NutritionServices.All.Count - 1 && result.All(r => Sample(r).Value != "NaN"), s_scrapeTimeout, Cancellation);
+        Assert.Equal(NutritionServices.Grpc.Order().Select(name => ((string?)name, (string?)"0")),
             grpc.Select(Sample).Order());
     }
 

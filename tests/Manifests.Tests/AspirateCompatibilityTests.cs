@@ -12,12 +12,6 @@ namespace NutritionAspire.Manifests.Tests;
 /// </summary>
 public sealed class AspirateCompatibilityTests
 {
-    private static readonly string[] s_services =
-    [
-        ResourceNames.WaterGrpc, ResourceNames.ProteinsGrpc, ResourceNames.CaloriesGrpc, ResourceNames.RecommendationsGrpc,
-        ResourceNames.BmrGrpc, ResourceNames.ImcGrpc, ResourceNames.HealthApi,
-    ];
-
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -26,7 +20,7 @@ public sealed class AspirateCompatibilityTests
         var manifest = await PublishAspireManifestAsync();
         var resources = manifest["resources"]!.AsObject();
 
-        Assert.Equal(s_services.Order(), resources.Select(r => r.Key).Order());
+        Assert.Equal(NutritionServices.All.Order(), resources.Select(r => r.Key).Order());
         foreach (var (name, resource) in resources)
         {
             Assert.StartsWith("project.v", resource!["type"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -53,8 +47,8 @@ public sealed class AspirateCompatibilityTests
         }
 
         var manifest = await PublishAspireManifestAsync();
-        await using var network = await PodNetwork.CreateAsync(s_services, Cancellation);
-        foreach (var service in s_services)
+        await using var network = await PodNetwork.CreateAsync(NutritionServices.All, Cancellation);
+        foreach (var service in NutritionServices.All)
         {
             var environment = AspirateEnvironment.For(manifest, service);
             if (service == ResourceNames.RecommendationsGrpc)
@@ -68,7 +62,7 @@ public sealed class AspirateCompatibilityTests
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var service in s_services)
+        foreach (var service in NutritionServices.All)
         {
             await network.WaitUntilHealthyAsync(http, service, service == ResourceNames.HealthApi ? "/readiness" : "/healthz", Cancellation);
         }

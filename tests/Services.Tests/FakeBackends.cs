@@ -15,6 +15,7 @@ using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.ServiceDefaults;
+using NutritionAspire.Tests;
 using NutritionAspire.Water;
 using BmrContract = NutritionAspire.Contracts.Bmr;
 using ImcContract = NutritionAspire.Contracts.Imc;
@@ -90,7 +91,7 @@ public sealed class FakeBackends : IAsyncDisposable
         app.MapGrpcService<FakeRecommendations>();
         await app.StartAsync(cancellationToken);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
-        backends.Address = $"127.0.0.1:{address.Port}";
+        backends.Address = Loopback.Address(address.Port);
         return backends;
     }
 

@@ -31,7 +31,7 @@ public sealed class GrpcDependencyChannelTests
     [Fact]
     public async Task StartUpDoesNotWaitForADependencyThatIsDown()
     {
-        var address = $"127.0.0.1:{HealthApiDependencyTests.UnusedLoopbackPort()}";
+        var address = Loopback.Address(Loopback.UnusedPort());
         using var host = CreateHost(address, new() { ["GrpcDependencies:CallTimeout"] = "00:01:00" });
 
         // Connecting would be retried for ten call timeouts; start-up returns long before.

@@ -110,7 +110,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
     {
         await using var api = new HealthApiFactory(_backends, new Dictionary<string, string?>
         {
-            ["RECOMMENDATIONS_SERVICE_ENDPOINT"] = $"127.0.0.1:{UnusedLoopbackPort()}",
+            ["RECOMMENDATIONS_SERVICE_ENDPOINT"] = Loopback.Address(Loopback.UnusedPort()),
         });
         using var client = api.CreateClient();
 
@@ -387,11 +387,4 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         error is AggregateException aggregate
             ? string.Join(" | ", aggregate.InnerExceptions.Select(Flatten))
             : error.Message + (error.InnerException is null ? "" : " | " + Flatten(error.InnerException));
-
-    internal static int UnusedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

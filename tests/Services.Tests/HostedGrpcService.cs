@@ -12,6 +12,7 @@ using NutritionAspire.Contracts.Water;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.Recommendations;
+using NutritionAspire.Tests;
 using NutritionAspire.Water;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
@@ -35,11 +36,7 @@ public sealed class HostedGrpcService : IAsyncDisposable
         RequestDurations = new RequestDurations(host.Services);
     }
 
-    public static TheoryData<string> Resources { get; } =
-    [
-        ResourceNames.BmrGrpc, ResourceNames.ImcGrpc, ResourceNames.RecommendationsGrpc,
-        ResourceNames.WaterGrpc, ResourceNames.ProteinsGrpc, ResourceNames.CaloriesGrpc,
-    ];
+    public static TheoryData<string> Resources { get; } = [.. NutritionServices.Grpc];
 
     public string Resource { get; }
 

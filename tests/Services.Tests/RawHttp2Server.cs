@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -34,7 +35,7 @@ public sealed class RawHttp2Server : IAsyncDisposable
         }
     }
 
-    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string Address => Loopback.Address(((IPEndPoint)_listener.LocalEndpoint).Port);
 
     /// <summary>grpc-go's limit: it sends GOAWAY too_many_pings on the strike after this many.</summary>
     public const int MaxPingStrikes = 2;
