@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -197,19 +198,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
     [InlineData("recommendations-grpc", "calories", "age,weight,height,gender,activity_intensity")]
     public async Task TheFieldsADependencyNamesAreTheBodysFieldsInTheProblem(string dependency, string field, string bodyFields)
     {
-        var refusal = FieldViolations.InvalidArgument($"{field} is refused.", [field]);
-        switch (dependency)
-        {
-            case "bmr-grpc": _backends.Bmr = (_, _) => throw refusal; break;
-            case "imc-grpc": _backends.Imc = (_, _) => throw refusal; break;
-            default: _backends.Recommendations = (_, _) => throw refusal; break;
-        }
-
-        await using var api = new HealthApiFactory(_backends);
-        using var client = api.CreateClient();
-
-        using var response = await PostAsync(client, WorkedExample.Request);
-        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await RefusedByAsync(dependency, FieldViolations.InvalidArgument($"{field} is refused.", [field]));
 
         Assert.Equal(bodyFields.Split(','), problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
@@ -220,7 +209,16 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
     [InlineData("recommendations-grpc", "proteins-grpc: weight gives a protein that does not fit")]
     public async Task ADependencysInvalidArgumentIsTheClientsDataNotAnOutage(string dependency, string detail)
     {
-        var refusal = new RpcException(new Status(StatusCode.InvalidArgument, detail));
+        var problem = await RefusedByAsync(dependency, new RpcException(new Status(StatusCode.InvalidArgument, detail)));
+
+        Assert.Equal(dependency, problem.GetProperty("dependency").GetString());
+        Assert.EndsWith(detail, problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("weight", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    /// <summary>Posts the worked example while <paramref name="dependency"/> refuses it, and reads the 422 problem.</summary>
+    private async Task<JsonElement> RefusedByAsync(string dependency, RpcException refusal)
+    {
         switch (dependency)
         {
             case "bmr-grpc": _backends.Bmr = (_, _) => throw refusal; break;
@@ -230,13 +228,8 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
 
         await using var api = new HealthApiFactory(_backends);
         using var client = api.CreateClient();
-
         using var response = await PostAsync(client, WorkedExample.Request);
-        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
-
-        Assert.Equal(dependency, problem.GetProperty("dependency").GetString());
-        Assert.EndsWith(detail, problem.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Contains("weight", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        return await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]
