@@ -37,9 +37,8 @@ internal static partial class LoadTestCommandExtensions
         var endpoint = api.GetEndpoint(ResourceNames.HttpEndpoint);
         return api.WithCommand(CommandName, "Load test", async context =>
         {
-            // The process's own port, not the development proxy in front of it: a cluster has no such proxy.
-            var port = await endpoint.Property(EndpointProperty.TargetPort).GetValueAsync(context.CancellationToken);
-            var target = new Uri($"http://localhost:{port}");
+            // The address clients use locally, through the orchestrator's proxy like any other request.
+            var target = new Uri(endpoint.Url);
             LogStarting(context.Logger, CalculatorLoad.Path, target, options.Connections, options.Duration);
 
             await using var run = LoadRun.Open(HttpLoadConnection.PostJson(target, CalculatorLoad.Path, CalculatorLoad.Body), options.Connections);

@@ -12,6 +12,7 @@ namespace NutritionAspire.IntegrationTests;
 public sealed class LoadTestCommandTests(NutritionAppFixture fixture)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan s_waitTimeout = TimeSpan.FromSeconds(20);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -21,9 +22,10 @@ public sealed class LoadTestCommandTests(NutritionAppFixture fixture)
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(s_timeout);
         var logs = new ConcurrentQueue<string>();
+        var api = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == ResourceNames.HealthApi);
         var watching = Task.Run(async () =>
         {
-            await foreach (var batch in fixture.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(ResourceNames.HealthApi)
+            await foreach (var batch in fixture.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(api)
                                .WithCancellation(timeout.Token))
             {
                 foreach (var line in batch)
@@ -43,7 +45,7 @@ public sealed class LoadTestCommandTests(NutritionAppFixture fixture)
         // The table's row for the run: | run | connections | req/s | p50 | p90 | p99 | requests | errors |
         var row = await Eventually.ReturnsAsync(
             _ => Task.FromResult(logs.FirstOrDefault(line => line.Contains($"| {ResourceNames.HealthApi} POST /calculator", StringComparison.Ordinal))),
-            s_timeout, () => $"no result row in the console:\n{string.Join('\n', logs)}", timeout.Token);
+            s_waitTimeout, () => $"no result row in the console:\n{string.Join('\n', logs)}", timeout.Token);
         var cells = row.Split('|', StringSplitOptions.TrimEntries);
         Assert.Equal(NutritionAppFixture.LoadTestConnections.ToString(CultureInfo.InvariantCulture), cells[2]);
         var requests = long.Parse(cells[7], CultureInfo.InvariantCulture);
@@ -54,7 +56,7 @@ public sealed class LoadTestCommandTests(NutritionAppFixture fixture)
         // Every request of the load was a real calculation: the counter the dashboards read went up by as many.
         await Eventually.ReturnsAsync(
             async token => await CalculationsAsync(http, metrics, token) >= calculationsBefore + requests ? "counted" : null,
-            s_timeout, () => $"nutrition_calculations_total did not grow by {requests} from {calculationsBefore}", timeout.Token);
+            s_waitTimeout, () => $"nutrition_calculations_total did not grow by {requests} from {calculationsBefore}", timeout.Token);
 
         await timeout.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watching);
