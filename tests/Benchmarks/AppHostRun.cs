@@ -33,7 +33,7 @@ internal static class AppHostRun
         var toFirst200 = started.Elapsed;
         Console.WriteLine($"  first 200 after {toFirst200.TotalSeconds:0.0} s");
 
-        var services = FindServices(appHost.Id);
+        var services = FindServices();
         try
         {
             var idle = services.ToDictionary(service => service.Name, service => service.ResidentBytes);
@@ -58,8 +58,11 @@ internal static class AppHostRun
         }
     }
 
-    /// <summary>The services among the AppHost's descendants, recognised by their program (apphost or dll) on the command line.</summary>
-    private static List<ObservedProcess> FindServices(int appHost)
+    /// <summary>
+    /// The services the AppHost's orchestrator started (it runs detached, so they are not the AppHost's descendants),
+    /// recognised by this repository's build output of each project on their command line.
+    /// </summary>
+    private static List<ObservedProcess> FindServices()
     {
         var found = new List<ObservedProcess>();
         if (!OperatingSystem.IsLinux())
@@ -67,22 +70,29 @@ internal static class AppHostRun
             return found;
         }
 
-        foreach (var id in ServerProcess.Descendants(appHost))
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            string[] arguments;
+            if (!int.TryParse(Path.GetFileName(directory), out var id))
+            {
+                continue;
+            }
+
+            string commandLine;
             try
             {
-                arguments = File.ReadAllText($"/proc/{id}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
             }
             catch (IOException)
             {
                 continue;
             }
 
-            var programs = arguments.Take(2).Select(Path.GetFileName).ToList();
-            if (Services.Projects.FirstOrDefault(service => programs.Contains(service.Project) || programs.Contains(service.Project + ".dll")) is { Name: not null } match)
+            var service = Services.Projects.FirstOrDefault(project => commandLine.Contains(
+                Path.Combine(RepositoryPaths.Root, "services", project.Project, "bin", Services.Configuration) + Path.DirectorySeparatorChar,
+                StringComparison.Ordinal));
+            if (service.Name is not null)
             {
-                found.Add(new ObservedProcess(match.Name, Process.GetProcessById(id)));
+                found.Add(new ObservedProcess(service.Name, Process.GetProcessById(id)));
             }
         }
 

@@ -56,7 +56,7 @@ internal static class Benchmark
     private static async Task<BenchmarkReport> MeasureAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
-        await using var group = new ProcessGroup();
+        await using var group = new ProcessGroup(options.Environment);
 
         var singleHopPort = Services.FreePort();
         var echoPort = Services.FreePort();
@@ -110,7 +110,7 @@ internal static class Benchmark
         }
 
         return new BenchmarkReport(started, Environment.ProcessorCount, RuntimeInformationText(), Services.Configuration,
-            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, runs, processes, wrk, appHost);
+            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, processes, wrk, appHost);
     }
 
     private static ServerProcess StartReference(ProcessGroup group, string kind, int port)
@@ -168,7 +168,7 @@ internal sealed record AppHostReport(double SecondsToFirst200, IReadOnlyList<Run
 
 internal sealed record BenchmarkReport(
     DateTimeOffset Started, int Cores, string Runtime, string Configuration, double DurationSeconds, double WarmupSeconds, int Connections,
-    IReadOnlyList<RunReport> Runs, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
+    IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<RunReport> Runs, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
 {
     public const double ThroughputGoal = 0.1;
     public const double SerialLatencyGoal = 6;

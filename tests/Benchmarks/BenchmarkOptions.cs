@@ -7,7 +7,7 @@ internal sealed record BenchmarkOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
 
     public int Connections { get; init; } = 50;
 
@@ -22,15 +22,19 @@ internal sealed record BenchmarkOptions
 
     public string? Output { get; init; }
 
+    /// <summary>Environment variables for every server process, such as runtime settings to compare.</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Benchmarks [-- options]
           --duration <s>      measured seconds of each run (default 10)
-          --warmup <s>        unmeasured seconds before each run (default 3)
+          --warmup <s>        unmeasured seconds before each run (default 10: seven processes take that long to JIT the hot path)
           --connections <n>   keep-alive connections of the loaded runs (default 50)
           --apphost           also run the chain through the AppHost with the dashboard, and time its start
           --no-wrk            do not cross-check with wrk even when it is installed
           --smoke             one-second runs that only check that everything answers (used by the tests)
           --output <file>     where to write the JSON (default artifacts/benchmarks/benchmark-<time>.json)
+          --env NAME=VALUE    set a variable in every server process, e.g. a DOTNET_ runtime setting (repeatable)
         """;
 
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
@@ -48,6 +52,7 @@ internal sealed record BenchmarkOptions
                 "--no-wrk" => options with { Wrk = false },
                 "--smoke" => options with { Smoke = true, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.FromSeconds(0.5), Connections = 4, Wrk = false },
                 "--output" => options with { Output = Value() },
+                "--env" => options with { Environment = WithVariable(options.Environment, Value()) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
             };
         }
@@ -59,6 +64,17 @@ internal sealed record BenchmarkOptions
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string?> WithVariable(IReadOnlyDictionary<string, string?> environment, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"--env takes NAME=VALUE, got '{assignment}'.\n{Usage}");
+        }
+
+        return new Dictionary<string, string?>(environment) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 
     private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));

@@ -12,7 +12,9 @@ internal static class BenchmarkTables
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
             $"\n{report.Started:yyyy-MM-dd HH:mm} UTC, {report.Cores} cores, {report.Runtime}, {report.Configuration}; ")
-            .Append(CultureInfo.InvariantCulture, $"{report.WarmupSeconds:0.#} s warm-up + {report.DurationSeconds:0.#} s per run\n\n");
+            .Append(CultureInfo.InvariantCulture, $"{report.WarmupSeconds:0.#} s warm-up + {report.DurationSeconds:0.#} s per run")
+            .Append(report.Environment.Count == 0 ? "" : $"; {string.Join(' ', report.Environment.Select(variable => $"{variable.Key}={variable.Value}"))}")
+            .Append("\n\n");
         text.Append(Runs(report.Runs)).Append('\n');
 
         text.Append(LoadReport.Table(["process", "RSS idle", "RSS after load"],

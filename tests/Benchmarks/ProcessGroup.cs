@@ -1,14 +1,16 @@
 namespace NutritionAspire.Benchmarks;
 
 /// <summary>Every process the benchmark starts; disposing it stops them all, whatever ended the run.</summary>
-internal sealed class ProcessGroup : IAsyncDisposable
+/// <param name="environment">Set in every process it starts, over the per-process variables.</param>
+internal sealed class ProcessGroup(IReadOnlyDictionary<string, string?> environment) : IAsyncDisposable
 {
     private readonly List<ServerProcess> _processes = [];
 
     public ServerProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
-        IReadOnlyDictionary<string, string?> environment)
+        IReadOnlyDictionary<string, string?> variables)
     {
-        var process = ServerProcess.Start(name, fileName, arguments, workingDirectory, environment);
+        var process = ServerProcess.Start(name, fileName, arguments, workingDirectory,
+            new Dictionary<string, string?>([.. variables, .. environment]));
         lock (_processes)
         {
             _processes.Add(process);

@@ -137,7 +137,7 @@ internal sealed partial class ServerProcess : IMeasuredProcess, IAsyncDisposable
     }
 
     /// <summary>The ids of every process below <paramref name="root"/>, read from <c>/proc</c>.</summary>
-    public static List<int> Descendants(int root)
+    private static List<int> Descendants(int root)
     {
         var parents = new Dictionary<int, int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
