@@ -229,7 +229,7 @@ public static class KubernetesManifestGenerator
                     ImagePullPolicy = "IfNotPresent",
                     Ports = [.. service.Ports.Select(port => new V1ContainerPort { Name = port.Name, ContainerPort = port.Port, Protocol = "TCP" })],
                     EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = $"{service.Name}-env" } }],
-                    Resources = Resources("50m", "96Mi", "500m", "256Mi"),
+                    Resources = Resources("50m", "128Mi", "500m", "256Mi"),
                     StartupProbe = Probe(service.Startup, periodSeconds: 2, failureThreshold: 30),
                     ReadinessProbe = Probe(service.Readiness, periodSeconds: 5, failureThreshold: 3),
                     LivenessProbe = Probe(service.Liveness, periodSeconds: 10, failureThreshold: 3),
