@@ -19,7 +19,8 @@ var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc);
 var healthApi = builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
     .WithReference(bmr).WaitFor(bmr)
     .WithReference(imc).WaitFor(imc)
-    .WithReference(recommendations).WaitFor(recommendations);
+    .WithReference(recommendations).WaitFor(recommendations)
+    .WithLoadTestCommand(builder.Configuration);
 
 builder.AddPrometheusAndGrafana(water, proteins, calories, recommendations, bmr, imc, healthApi);
 

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace NutritionAspire.AppHost;
 
 internal static class ServiceResourceExtensions
@@ -41,6 +43,13 @@ internal static class ServiceResourceExtensions
 
     private static IResourceBuilder<ProjectResource> AsService(this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder)
     {
+        if (builder.ExecutionContext.IsRunMode && BuiltAssembly(service.Resource) is { } assembly)
+        {
+            // `dotnet run --no-build` evaluates the project with MSBuild before it starts the program: seconds per service
+            // on a small machine, paid again at every step of the WaitFor chain. The built program is started directly.
+            service.WithAnnotation(new ProjectLaunchArgsOverrideAnnotation(["exec", assembly]));
+        }
+
         if (builder.ExecutionContext.IsPublishMode)
         {
             // No service serves TLS itself (the ingress terminates it), so the https endpoint publishing adds is dropped,
@@ -55,5 +64,16 @@ internal static class ServiceResourceExtensions
         }
 
         return service;
+    }
+
+    /// <summary>The project's built assembly for the AppHost's own configuration, if it has been built.</summary>
+    private static string? BuiltAssembly(ProjectResource project)
+    {
+        var projectPath = project.GetProjectMetadata().ProjectPath;
+        var configuration = typeof(ServiceResourceExtensions).Assembly
+            .GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var assembly = Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configuration, "net10.0",
+            Path.GetFileNameWithoutExtension(projectPath) + ".dll");
+        return File.Exists(assembly) ? assembly : null;
     }
 }

@@ -16,7 +16,7 @@ public sealed record ContainerSize(string CpuRequest, string MemoryRequest, stri
 public static class ContainerSizes
 {
     /// <summary>Each of the seven services (the HPA scales on CPU utilisation of the request).</summary>
-    public static ContainerSize Service { get; } = new(CpuRequest: "50m", MemoryRequest: "96Mi", CpuLimit: "500m", MemoryLimit: "256Mi");
+    public static ContainerSize Service { get; } = new(CpuRequest: "50m", MemoryRequest: "128Mi", CpuLimit: "500m", MemoryLimit: "256Mi");
 
     /// <summary>The Aspire dashboard, which keeps the telemetry it receives in memory.</summary>
     public static ContainerSize Dashboard { get; } = new(CpuRequest: "100m", MemoryRequest: "256Mi", CpuLimit: "1", MemoryLimit: "1Gi");

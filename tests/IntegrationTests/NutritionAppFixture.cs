@@ -10,6 +10,11 @@ namespace NutritionAspire.IntegrationTests;
 /// <summary>The real AppHost with its seven service processes, started once for the tests that share it.</summary>
 public sealed class NutritionAppFixture : IAsyncLifetime
 {
+    /// <summary>The dashboard command that load-tests health-api, run here briefly with a few connections.</summary>
+    public const string LoadTestCommand = "load-test";
+
+    public const int LoadTestConnections = 4;
+
     /// <summary>Seven processes start on a two-core machine in well under this.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
@@ -25,7 +30,7 @@ public sealed class NutritionAppFixture : IAsyncLifetime
 
         // The Prometheus and Grafana containers are for people; the tests run Prometheus themselves, without Docker.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(
-            ["--Observability:Containers=false"], timeout.Token);
+            ["--Observability:Containers=false", "--LoadTest:Duration=00:00:02", $"--LoadTest:Connections={LoadTestConnections}"], timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {

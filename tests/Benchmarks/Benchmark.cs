@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NutritionAspire.LoadTesting;
+using NutritionAspire.Tests;
+
+namespace NutritionAspire.Benchmarks;
+
+/// <summary>
+/// Starts the seven services and the two references, loads each with the same generator, and reports throughput,
+/// latency, CPU per request, memory and the two ratios the goals are stated in.
+/// </summary>
+internal static class Benchmark
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(90);
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static async Task<int> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        // However a run goes, it ends: ten phases of warm-up plus measurement, the starts, and a margin.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter((10 * (options.Duration + options.Warmup)) + TimeSpan.FromMinutes(options.AppHost ? 6 : 3));
+        try
+        {
+            var report = await MeasureAsync(options, bound.Token);
+            Console.WriteLine(BenchmarkTables.Format(report));
+            var output = options.Output ?? Path.Combine(RepositoryPaths.Root, "artifacts", "benchmarks",
+                $"benchmark-{report.Started.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, s_json), CancellationToken.None);
+            Console.WriteLine($"Written to {output}");
+
+            var failures = report.Runs.Where(run => run.Errors > 0 || run.Requests == 0).Select(run => run.Name).ToList();
+            if (failures.Count > 0)
+            {
+                Console.Error.WriteLine($"Runs with errors or no answer: {string.Join(", ", failures)}.");
+                return 1;
+            }
+
+            return 0;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            Console.Error.WriteLine(cancellationToken.IsCancellationRequested
+                ? "Interrupted; every process the benchmark started has been stopped."
+                : "The run passed its time bound; every process it started has been stopped.");
+            return 130;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<BenchmarkReport> MeasureAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        await using var group = new ProcessGroup(options.Environment);
+
+        var singleHopPort = Services.FreePort();
+        var echoPort = Services.FreePort();
+        var singleHop = StartReference(group, ReferenceServers.SingleHop, singleHopPort);
+        var echo = StartReference(group, ReferenceServers.GrpcEcho, echoPort);
+        var services = Services.Start(group);
+        var singleHopUri = new Uri($"http://127.0.0.1:{singleHopPort}");
+        var echoUri = new Uri($"http://127.0.0.1:{echoPort}");
+
+        Console.WriteLine($"Starting the seven services ({Services.Configuration}) and the references...");
+        await services.WaitUntilReadyAsync(s_startTimeout, cancellationToken);
+        await Readiness.WaitAsync([singleHop], (http, token) => Readiness.PostsOkAsync(http, singleHopUri, token), s_startTimeout, cancellationToken);
+        await Readiness.WaitAsync([echo], async (_, token) =>
+        {
+            await using var connection = new GrpcEchoConnection(echoUri);
+            return await connection.SendAsync(token) is null;
+        }, s_startTimeout, cancellationToken);
+
+        var measured = services.Processes.Append(singleHop).Append(echo).ToList();
+        var idle = measured.ToDictionary(process => process.Name, process => process.ResidentBytes);
+        // The first answer opens the channels along the chain, and proves it is whole before anything is measured.
+        await Readiness.WaitAsync(services.Processes, (http, token) => Readiness.PostsOkAsync(http, services.HealthApi, token), s_startTimeout, cancellationToken);
+
+        var chain = HttpLoadConnection.PostJson(services.HealthApi, CalculatorLoad.Path, CalculatorLoad.Body);
+        var runs = new List<RunReport>
+        {
+            await LoadAsync("single-hop reference", HttpLoadConnection.PostJson(singleHopUri, CalculatorLoad.Path, CalculatorLoad.Body), options.Connections, [singleHop], options, cancellationToken),
+            await LoadAsync("chain POST /calculator", chain, options.Connections, services.Processes, options, cancellationToken),
+            await LoadAsync("gRPC echo reference", () => new GrpcEchoConnection(echoUri), options.Connections, [echo], options, cancellationToken),
+            await LoadAsync("chain, serial", chain, 1, services.Processes, options, cancellationToken),
+            await LoadAsync("gRPC echo, serial", () => new GrpcEchoConnection(echoUri), 1, [echo], options, cancellationToken),
+        };
+
+        var processes = measured.Select(process => new ProcessReport(
+            process.Name, Megabytes(idle[process.Name]), Megabytes(process.ResidentBytes))).ToList();
+
+        var wrk = options.Wrk && WrkRunner.Find() is { } wrkPath
+            ? new List<WrkReport>
+            {
+                await WrkRunner.RunAsync(wrkPath, "single-hop reference", singleHopUri, options, cancellationToken),
+                await WrkRunner.RunAsync(wrkPath, "chain POST /calculator", services.HealthApi, options, cancellationToken),
+            }
+            : [];
+
+        AppHostReport? appHost = null;
+        if (options.AppHost)
+        {
+            // The direct services make way for the AppHost's, so the two never share the CPU.
+            await group.StopAsync(services.Processes);
+            appHost = await AppHostRun.MeasureAsync(group, options, cancellationToken);
+        }
+
+        return new BenchmarkReport(started, Environment.ProcessorCount, RuntimeInformationText(), Services.Configuration,
+            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, processes, wrk, appHost);
+    }
+
+    private static ServerProcess StartReference(ProcessGroup group, string kind, int port)
+    {
+        // This program serves the references itself, each in a process of its own.
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark's own path is unknown.");
+        string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? [typeof(Benchmark).Assembly.Location, "serve", kind, port.ToString(CultureInfo.InvariantCulture)]
+            : ["serve", kind, port.ToString(CultureInfo.InvariantCulture)];
+        return group.Start($"{kind} reference", self, arguments, AppContext.BaseDirectory, new Dictionary<string, string?>());
+    }
+
+    /// <summary>A warm-up run, then a measured one; the CPU time of <paramref name="servers"/> is taken around the measured run.</summary>
+    public static async Task<RunReport> LoadAsync(string name, Func<ILoadConnection> connect, int connections,
+        IReadOnlyList<IMeasuredProcess> servers, BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"  {name}: {connections} connection(s), {options.Warmup.TotalSeconds:0.#} s warm-up, {options.Duration.TotalSeconds:0.#} s measured");
+        await using var run = LoadRun.Open(connect, connections);
+        if (options.Warmup > TimeSpan.Zero)
+        {
+            await run.RunAsync(name, options.Warmup, cancellationToken);
+        }
+
+        var cpuBefore = servers.Sum(server => server.CpuTime.Ticks);
+        var result = await run.RunAsync(name, options.Duration, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var cpu = TimeSpan.FromTicks(servers.Sum(server => server.CpuTime.Ticks) - cpuBefore);
+        return RunReport.From(result, cpu, servers.Count);
+    }
+
+    private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
+
+    private static string RuntimeInformationText() =>
+        $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+}
+
+/// <summary>One measured run as the report shows it; latencies in milliseconds.</summary>
+internal sealed record RunReport(
+    string Name, int Connections, double RequestsPerSecond, double P50, double P90, double P99, long Requests, long Errors,
+    string? FirstError, int ServerProcesses, double ServerCpuMicrosecondsPerRequest)
+{
+    public static RunReport From(LoadResult result, TimeSpan serverCpu, int serverProcesses) => new(
+        result.Name, result.Connections, Math.Round(result.RequestsPerSecond), Ms(result.P50), Ms(result.P90), Ms(result.P99),
+        result.Requests, result.Errors, result.FirstError, serverProcesses,
+        result.Requests == 0 ? 0 : Math.Round(serverCpu.TotalMicroseconds / result.Requests, 1));
+
+    private static double Ms(TimeSpan latency) => Math.Round(latency.TotalMilliseconds, 3);
+}
+
+internal sealed record ProcessReport(string Name, double IdleMegabytes, double AfterLoadMegabytes);
+
+internal sealed record WrkReport(string Name, int Connections, double RequestsPerSecond, double P50, double P99, long Requests, long Errors);
+
+internal sealed record AppHostReport(double SecondsToFirst200, IReadOnlyList<RunReport> Runs, IReadOnlyList<ProcessReport> Processes);
+
+internal sealed record BenchmarkReport(
+    DateTimeOffset Started, int Cores, string Runtime, string Configuration, double DurationSeconds, double WarmupSeconds, int Connections,
+    IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<RunReport> Runs, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
+{
+    public const double ThroughputGoal = 0.1;
+    public const double SerialLatencyGoal = 6;
+
+    private RunReport Run(string name) => Runs.Single(run => run.Name == name);
+
+    /// <summary>Chain req/s over single-hop req/s (goal at least a tenth).</summary>
+    public double ChainOverSingleHop => Ratio(Run("chain POST /calculator").RequestsPerSecond, Run("single-hop reference").RequestsPerSecond);
+
+    /// <summary>Serial chain p50 over one serial gRPC round trip p50 (goal at most 6).</summary>
+    public double SerialChainOverGrpcRoundTrip => Ratio(Run("chain, serial").P50, Run("gRPC echo, serial").P50);
+
+    private static double Ratio(double value, double reference) => reference == 0 ? 0 : Math.Round(value / reference, 3);
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using NutritionAspire.LoadTesting;
+
+namespace NutritionAspire.Benchmarks;
+
+/// <summary>The report as Markdown tables: the runs, the processes' memory, the ratios against their goals.</summary>
+internal static class BenchmarkTables
+{
+    public static string Format(BenchmarkReport report)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"\n{report.Started:yyyy-MM-dd HH:mm} UTC, {report.Cores} cores, {report.Runtime}, {report.Configuration}; ")
+            .Append(CultureInfo.InvariantCulture, $"{report.WarmupSeconds:0.#} s warm-up + {report.DurationSeconds:0.#} s per run")
+            .Append(report.Environment.Count == 0 ? "" : $"; {string.Join(' ', report.Environment.Select(variable => $"{variable.Key}={variable.Value}"))}")
+            .Append("\n\n");
+        text.Append(Runs(report.Runs)).Append('\n');
+
+        text.Append(LoadReport.Table(["process", "RSS idle", "RSS after load"],
+            report.Processes.Select(process => new[] { process.Name, Mb(process.IdleMegabytes), Mb(process.AfterLoadMegabytes) }))).Append('\n');
+
+        text.Append(LoadReport.Table(["ratio", "value", "goal"],
+        [
+            ["chain req/s ÷ single-hop req/s", $"{report.ChainOverSingleHop:0.000} (1/{Inverse(report.ChainOverSingleHop)})", $"≥ {BenchmarkReport.ThroughputGoal:0.0#} {Mark(report.ChainOverSingleHop >= BenchmarkReport.ThroughputGoal)}"],
+            ["chain serial p50 ÷ gRPC round trip p50", $"{report.SerialChainOverGrpcRoundTrip:0.00}×", $"≤ {BenchmarkReport.SerialLatencyGoal:0}× {Mark(report.SerialChainOverGrpcRoundTrip <= BenchmarkReport.SerialLatencyGoal)}"],
+        ]));
+
+        if (report.Wrk.Count > 0)
+        {
+            var wrkRatio = report.Wrk[0].RequestsPerSecond == 0 ? 0 : report.Wrk[1].RequestsPerSecond / report.Wrk[0].RequestsPerSecond;
+            text.Append('\n').Append(LoadReport.Table(["wrk", "connections", "req/s", "p50", "p99", "requests", "errors"],
+                report.Wrk.Select(run => new[]
+                {
+                    run.Name, Number(run.Connections), Number(run.RequestsPerSecond), Ms(run.P50), Ms(run.P99), Number(run.Requests), Number(run.Errors),
+                })));
+            text.Append(CultureInfo.InvariantCulture, $"wrk: chain ÷ single-hop = {wrkRatio:0.000} (1/{Inverse(wrkRatio)})\n");
+        }
+
+        if (report.AppHost is { } appHost)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nThrough the AppHost with the dashboard: first 200 after {appHost.SecondsToFirst200:0.0} s\n\n")
+                .Append(Runs(appHost.Runs)).Append('\n')
+                .Append(LoadReport.Table(["process (AppHost)", "RSS idle", "RSS after load"],
+                    appHost.Processes.Select(process => new[] { process.Name, Mb(process.IdleMegabytes), Mb(process.AfterLoadMegabytes) })));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Runs(IEnumerable<RunReport> runs) => LoadReport.Table(
+        ["run", "conns", "req/s", "p50", "p90", "p99", "errors", "server CPU/req"],
+        runs.Select(run => new[]
+        {
+            run.Name, Number(run.Connections), Number(run.RequestsPerSecond), Ms(run.P50), Ms(run.P90), Ms(run.P99),
+            run.Errors == 0 ? "0" : $"{run.Errors} ({run.FirstError})",
+            $"{run.ServerCpuMicrosecondsPerRequest:0} µs ({run.ServerProcesses} proc)",
+        }));
+
+    private static string Ms(double milliseconds) => milliseconds.ToString(milliseconds < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Mb(double megabytes) => megabytes.ToString("0", CultureInfo.InvariantCulture) + " MB";
+
+    private static string Number(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Inverse(double ratio) => ratio == 0 ? "∞" : (1 / ratio).ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Mark(bool met) => met ? "met" : "NOT met";
+}

@@ -1,0 +1,38 @@
+using Grpc.Net.Client;
+using NutritionAspire.Benchmarks.Echo;
+using NutritionAspire.LoadTesting;
+
+namespace NutritionAspire.Benchmarks;
+
+/// <summary>A load-test connection to the gRPC echo: a channel of its own (one HTTP/2 connection), one call at a time.</summary>
+internal sealed class GrpcEchoConnection(Uri server) : ILoadConnection
+{
+    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        ThrowOperationCanceledOnCancellation = true,
+    });
+
+    private EchoService.EchoServiceClient Client => new(_channel);
+
+    private readonly Message _message = new() { Weight = 90, Height = 1.77, Text = "very_active" };
+
+    public async ValueTask<string?> SendAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.SayHelloAsync(_message, cancellationToken: cancellationToken);
+            return null;
+        }
+        catch (Grpc.Core.RpcException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"gRPC {exception.StatusCode}";
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text;
+using NutritionAspire.LoadTesting;
+
+namespace NutritionAspire.Benchmarks;
+
+internal static class Readiness
+{
+    /// <summary>Whether <paramref name="server"/> answers the worked example with 200.</summary>
+    public static async Task<bool> PostsOkAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(CalculatorLoad.Body, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(server, CalculatorLoad.Path), content, cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    /// <summary>Polls <paramref name="ready"/> until it holds; fails early, with its output, if one of the processes exits.</summary>
+    public static async Task WaitAsync(IReadOnlyList<ServerProcess> processes, Func<HttpClient, CancellationToken, Task<bool>> ready,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            do
+            {
+                if (processes.FirstOrDefault(process => process.HasExited) is { } exited)
+                {
+                    throw new InvalidOperationException($"{exited.Name} exited while starting:\n{exited.LastLines()}");
+                }
+
+                try
+                {
+                    if (await ready(http, deadline.Token))
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+            while (await timer.WaitForNextTickAsync(deadline.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        throw new TimeoutException($"Not ready after {timeout}:\n" +
+            string.Join('\n', processes.Select(process => $"--- {process.Name}\n{process.LastLines()}")));
+    }
+}

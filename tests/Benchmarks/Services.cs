@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using NutritionAspire.Tests;
+
+namespace NutritionAspire.Benchmarks;
+
+/// <summary>The seven services started from their build output on loopback ports, wired to each other as the AppHost does.</summary>
+internal static class Services
+{
+    /// <summary>Each resource and its project folder under <c>services/</c>, callees before callers.</summary>
+    public static IReadOnlyList<(string Name, string Project)> Projects { get; } =
+    [
+        (ResourceNames.WaterGrpc, "Water.Grpc"), (ResourceNames.ProteinsGrpc, "Proteins.Grpc"), (ResourceNames.CaloriesGrpc, "Calories.Grpc"),
+        (ResourceNames.RecommendationsGrpc, "Recommendations.Grpc"), (ResourceNames.BmrGrpc, "Bmr.Grpc"), (ResourceNames.ImcGrpc, "Imc.Grpc"),
+        (ResourceNames.HealthApi, "Health.Api"),
+    ];
+
+    /// <summary>The callers' address variables and the resource each names.</summary>
+    private static readonly (string Caller, string Variable, string Callee)[] s_dependencies =
+    [
+        (ResourceNames.RecommendationsGrpc, "WATER_SERVICE_ENDPOINT", ResourceNames.WaterGrpc),
+        (ResourceNames.RecommendationsGrpc, "PROTEINS_SERVICE_ENDPOINT", ResourceNames.ProteinsGrpc),
+        (ResourceNames.RecommendationsGrpc, "CALORIES_SERVICE_ENDPOINT", ResourceNames.CaloriesGrpc),
+        (ResourceNames.HealthApi, "BMR_SERVICE_ENDPOINT", ResourceNames.BmrGrpc),
+        (ResourceNames.HealthApi, "IMC_SERVICE_ENDPOINT", ResourceNames.ImcGrpc),
+        (ResourceNames.HealthApi, "RECOMMENDATIONS_SERVICE_ENDPOINT", ResourceNames.RecommendationsGrpc),
+    ];
+
+    public static string Configuration { get; } =
+        typeof(Services).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    /// <summary>Starts the seven services (Production environment, no telemetry exporter).</summary>
+    public static StartedServices Start(ProcessGroup group)
+    {
+        var grpcPorts = Projects.ToDictionary(project => project.Name, _ => FreePort());
+        var httpPorts = Projects.ToDictionary(project => project.Name, _ => FreePort());
+        var processes = new List<ServerProcess>();
+        foreach (var (name, project) in Projects)
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPorts[name]}",
+                ["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{httpPorts[name]}",
+            };
+            if (name == ResourceNames.HealthApi)
+            {
+                // health-api serves HTTP/1.1 only; its one endpoint is the default one.
+                environment.Remove("Kestrel__Endpoints__grpc__Url");
+                environment.Remove("Kestrel__Endpoints__http__Url");
+                environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPorts[name]}";
+            }
+
+            foreach (var (_, variable, callee) in s_dependencies.Where(dependency => dependency.Caller == name))
+            {
+                environment[variable] = $"127.0.0.1:{grpcPorts[callee]}";
+            }
+
+            var output = Path.Combine(RepositoryPaths.Root, "services", project, "bin", Configuration, "net10.0");
+            var executable = Path.Combine(output, OperatingSystem.IsWindows() ? $"{project}.exe" : project);
+            if (!File.Exists(executable))
+            {
+                throw new InvalidOperationException($"{executable} is missing: build the services in {Configuration} first.");
+            }
+
+            processes.Add(group.Start(name, executable, [], output, environment));
+        }
+
+        var healthChecks = Projects.Select(project => new Uri(
+            $"http://127.0.0.1:{httpPorts[project.Name]}{(project.Name == ResourceNames.HealthApi ? "/readiness" : "/healthz")}"));
+        return new StartedServices(processes, new Uri($"http://127.0.0.1:{httpPorts[ResourceNames.HealthApi]}"), [.. healthChecks]);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The running services, health-api's address, and the health endpoint of each (probed as the AppHost does).</summary>
+internal sealed record StartedServices(IReadOnlyList<ServerProcess> Processes, Uri HealthApi, IReadOnlyList<Uri> HealthChecks)
+{
+    /// <summary>Waits until every service reports ready.</summary>
+    public Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        Readiness.WaitAsync(Processes, async (http, token) =>
+        {
+            foreach (var check in HealthChecks)
+            {
+                using var response = await http.GetAsync(check, token);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, timeout, cancellationToken);
+}

@@ -1,0 +1,47 @@
+using System.Reflection;
+using System.Text.Json;
+using NutritionAspire.Tests;
+
+namespace NutritionAspire.IntegrationTests;
+
+/// <summary>
+/// The benchmark's smoke mode: every process starts, every run is answered without errors, the report is written.
+/// It checks that the benchmark works, not how fast anything is.
+/// </summary>
+[Collection(SharedNutritionApp.Name)]
+public sealed class BenchmarkSmokeTests
+{
+    private static readonly string s_configuration =
+        typeof(BenchmarkSmokeTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    [Fact]
+    public async Task TheBenchmarkRunsEveryPhaseAndWritesItsReport()
+    {
+        var benchmark = Path.Combine(RepositoryPaths.Root, "tests", "Benchmarks", "bin", s_configuration, "net10.0", "NutritionAspire.Benchmarks.dll");
+        var output = Path.Combine(Path.GetTempPath(), $"nutrition-benchmark-{Guid.NewGuid():N}.json");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        try
+        {
+            var run = await ProcessRunner.RunAsync("dotnet", [benchmark, "--smoke", "--output", output], RepositoryPaths.Root, timeout.Token);
+
+            Assert.True(run.ExitCode == 0, run.Output + run.Error);
+            Assert.Contains("chain req/s ÷ single-hop req/s", run.Output, StringComparison.Ordinal);
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, timeout.Token));
+            var runs = report.RootElement.GetProperty("runs").EnumerateArray().ToList();
+            Assert.Equal(5, runs.Count);
+            Assert.All(runs, phase =>
+            {
+                Assert.True(phase.GetProperty("requests").GetInt64() > 0, phase.ToString());
+                Assert.Equal(0, phase.GetProperty("errors").GetInt64());
+            });
+            var processes = report.RootElement.GetProperty("processes").EnumerateArray().ToList();
+            Assert.Equal(NutritionServices.All.Order(), processes.Select(p => p.GetProperty("name").GetString()).Where(NutritionServices.All.Contains).Order());
+            Assert.All(processes, process => Assert.True(process.GetProperty("afterLoadMegabytes").GetDouble() > 0, process.ToString()));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+}
