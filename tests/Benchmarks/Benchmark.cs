@@ -58,8 +58,8 @@ internal static class Benchmark
         var started = DateTimeOffset.UtcNow;
         await using var group = new ProcessGroup(options.Environment);
 
-        var singleHopPort = Services.FreePort();
-        var echoPort = Services.FreePort();
+        var singleHopPort = Loopback.UnusedPort();
+        var echoPort = Loopback.UnusedPort();
         var singleHop = StartReference(group, ReferenceServers.SingleHop, singleHopPort);
         var echo = StartReference(group, ReferenceServers.GrpcEcho, echoPort);
         var services = Services.Start(group);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using NutritionAspire.Tests;
 
@@ -33,8 +32,8 @@ internal static class Services
     /// <summary>Starts the seven services (Production environment, no telemetry exporter).</summary>
     public static StartedServices Start(ProcessGroup group)
     {
-        var grpcPorts = Projects.ToDictionary(project => project.Name, _ => FreePort());
-        var httpPorts = Projects.ToDictionary(project => project.Name, _ => FreePort());
+        var grpcPorts = Projects.ToDictionary(project => project.Name, _ => Loopback.UnusedPort());
+        var httpPorts = Projects.ToDictionary(project => project.Name, _ => Loopback.UnusedPort());
         var processes = new List<ServerProcess>();
         foreach (var (name, project) in Projects)
         {
@@ -70,13 +69,6 @@ internal static class Services
         var healthChecks = Projects.Select(project => new Uri(
             $"http://127.0.0.1:{httpPorts[project.Name]}{(project.Name == ResourceNames.HealthApi ? "/readiness" : "/healthz")}"));
         return new StartedServices(processes, new Uri($"http://127.0.0.1:{httpPorts[ResourceNames.HealthApi]}"), [.. healthChecks]);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
