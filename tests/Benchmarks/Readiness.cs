@@ -42,6 +42,10 @@ internal static class Readiness
                 {
                     // Not listening yet.
                 }
+                catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
+                {
+                    // This attempt passed the client's timeout (a proxy can hold a request until its backend is up).
+                }
             }
             while (await timer.WaitForNextTickAsync(deadline.Token));
         }
