@@ -62,6 +62,7 @@ internal static class Benchmark
         var echoPort = Loopback.UnusedPort();
         var singleHop = StartReference(group, ReferenceServers.SingleHop, singleHopPort);
         var echo = StartReference(group, ReferenceServers.GrpcEcho, echoPort);
+        var bareChain = StartBareChain(group);
         var services = Services.Start(group);
         var singleHopUri = new Uri($"http://127.0.0.1:{singleHopPort}");
         var echoUri = new Uri($"http://127.0.0.1:{echoPort}");
@@ -75,12 +76,15 @@ internal static class Benchmark
             return await connection.SendAsync(token) is null;
         }, s_startTimeout, cancellationToken);
 
-        var measured = services.Processes.Append(singleHop).Append(echo).ToList();
+        await Readiness.WaitAsync(bareChain.Processes, (http, token) => Readiness.PostsOkAsync(http, bareChain.Front, token), s_startTimeout, cancellationToken);
+
+        var measured = services.Processes.Append(singleHop).Append(echo).Concat(bareChain.Processes).ToList();
         var idle = measured.ToDictionary(process => process.Name, process => process.ResidentBytes);
         // The first answer opens the channels along the chain, and proves it is whole before anything is measured.
         await Readiness.WaitAsync(services.Processes, (http, token) => Readiness.PostsOkAsync(http, services.HealthApi, token), s_startTimeout, cancellationToken);
 
         var chain = HttpLoadConnection.PostJson(services.HealthApi, CalculatorLoad.Path, CalculatorLoad.Body);
+        var bare = HttpLoadConnection.PostJson(bareChain.Front, CalculatorLoad.Path, CalculatorLoad.Body);
         var runs = new List<RunReport>
         {
             await LoadAsync("single-hop reference", HttpLoadConnection.PostJson(singleHopUri, CalculatorLoad.Path, CalculatorLoad.Body), options.Connections, [singleHop], options, cancellationToken),
@@ -88,6 +92,8 @@ internal static class Benchmark
             await LoadAsync("gRPC echo reference", () => new GrpcEchoConnection(echoUri), options.Connections, [echo], options, cancellationToken),
             await LoadAsync("chain, serial", chain, 1, services.Processes, options, cancellationToken),
             await LoadAsync("gRPC echo, serial", () => new GrpcEchoConnection(echoUri), 1, [echo], options, cancellationToken),
+            await LoadAsync("bare chain", bare, options.Connections, bareChain.Processes, options, cancellationToken),
+            await LoadAsync("bare chain, serial", bare, 1, bareChain.Processes, options, cancellationToken),
         };
 
         var processes = measured.Select(process => new ProcessReport(
@@ -113,14 +119,25 @@ internal static class Benchmark
             options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, processes, wrk, appHost);
     }
 
-    private static ServerProcess StartReference(ProcessGroup group, string kind, int port)
+    /// <summary>The bare chain: five echoes, a fan-out to three of them, and a front calling the fan-out and the other two.</summary>
+    private static (IReadOnlyList<ServerProcess> Processes, Uri Front) StartBareChain(ProcessGroup group)
+    {
+        var leafPorts = Enumerable.Range(0, 5).Select(_ => Loopback.UnusedPort()).ToArray();
+        var fanOutPort = Loopback.UnusedPort();
+        var frontPort = Loopback.UnusedPort();
+        var processes = leafPorts.Select((port, index) => StartReference(group, ReferenceServers.GrpcEcho, port, $"bare leaf {index + 1}")).ToList();
+        processes.Add(StartReference(group, ReferenceServers.BareFanOut, fanOutPort, "bare fan-out", leafPorts[..3]));
+        processes.Add(StartReference(group, ReferenceServers.BareFront, frontPort, "bare front", [leafPorts[3], leafPorts[4], fanOutPort]));
+        return (processes, new Uri($"http://127.0.0.1:{frontPort}"));
+    }
+
+    private static ServerProcess StartReference(ProcessGroup group, string kind, int port, string? name = null, int[]? downstreamPorts = null)
     {
         // This program serves the references itself, each in a process of its own.
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark's own path is unknown.");
-        string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet"
-            ? [typeof(Benchmark).Assembly.Location, "serve", kind, port.ToString(CultureInfo.InvariantCulture)]
-            : ["serve", kind, port.ToString(CultureInfo.InvariantCulture)];
-        return group.Start($"{kind} reference", self, arguments, AppContext.BaseDirectory, new Dictionary<string, string?>());
+        string[] serve = ["serve", kind, .. new[] { port }.Concat(downstreamPorts ?? []).Select(number => number.ToString(CultureInfo.InvariantCulture))];
+        string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(Benchmark).Assembly.Location, .. serve] : serve;
+        return group.Start(name ?? $"{kind} reference", self, arguments, AppContext.BaseDirectory, new Dictionary<string, string?>());
     }
 
     /// <summary>A warm-up run, then a measured one; the CPU time of <paramref name="servers"/> is taken around the measured run.</summary>
@@ -134,11 +151,11 @@ internal static class Benchmark
             await run.RunAsync(name, options.Warmup, cancellationToken);
         }
 
-        var cpuBefore = servers.Sum(server => server.CpuTime.Ticks);
+        var cpuBefore = servers.Select(server => server.CpuTime).ToList();
         var result = await run.RunAsync(name, options.Duration, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        var cpu = TimeSpan.FromTicks(servers.Sum(server => server.CpuTime.Ticks) - cpuBefore);
-        return RunReport.From(result, cpu, servers.Count);
+        var cpu = servers.Select((server, index) => (server.Name, Cpu: server.CpuTime - cpuBefore[index])).ToList();
+        return RunReport.From(result, cpu);
     }
 
     private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
@@ -150,12 +167,15 @@ internal static class Benchmark
 /// <summary>One measured run as the report shows it; latencies in milliseconds.</summary>
 internal sealed record RunReport(
     string Name, int Connections, double RequestsPerSecond, double P50, double P90, double P99, long Requests, long Errors,
-    string? FirstError, int ServerProcesses, double ServerCpuMicrosecondsPerRequest)
+    string? FirstError, int ServerProcesses, double ServerCpuMicrosecondsPerRequest, IReadOnlyDictionary<string, double> CpuMicrosecondsPerRequestByProcess)
 {
-    public static RunReport From(LoadResult result, TimeSpan serverCpu, int serverProcesses) => new(
+    public static RunReport From(LoadResult result, IReadOnlyList<(string Name, TimeSpan Cpu)> serverCpu) => new(
         result.Name, result.Connections, Math.Round(result.RequestsPerSecond), Ms(result.P50), Ms(result.P90), Ms(result.P99),
-        result.Requests, result.Errors, result.FirstError, serverProcesses,
-        result.Requests == 0 ? 0 : Math.Round(serverCpu.TotalMicroseconds / result.Requests, 1));
+        result.Requests, result.Errors, result.FirstError, serverCpu.Count,
+        PerRequest(serverCpu.Aggregate(TimeSpan.Zero, (sum, process) => sum + process.Cpu), result.Requests),
+        serverCpu.ToDictionary(process => process.Name, process => PerRequest(process.Cpu, result.Requests)));
+
+    private static double PerRequest(TimeSpan cpu, long requests) => requests == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / requests, 1);
 
     private static double Ms(TimeSpan latency) => Math.Round(latency.TotalMilliseconds, 3);
 }
@@ -180,6 +200,16 @@ internal sealed record BenchmarkReport(
 
     /// <summary>Serial chain p50 over one serial gRPC round trip p50 (goal at most 6).</summary>
     public double SerialChainOverGrpcRoundTrip => Ratio(Run("chain, serial").P50, Run("gRPC echo, serial").P50);
+
+    /// <summary>The same two ratios for the bare chain: what the topology and the libraries alone allow.</summary>
+    public double BareChainOverSingleHop => Ratio(Run("bare chain").RequestsPerSecond, Run("single-hop reference").RequestsPerSecond);
+
+    public double SerialBareChainOverGrpcRoundTrip => Ratio(Run("bare chain, serial").P50, Run("gRPC echo, serial").P50);
+
+    /// <summary>How much of the bare chain's throughput the chain keeps, and its serial p50 over the bare chain's.</summary>
+    public double ChainOverBareChain => Ratio(Run("chain POST /calculator").RequestsPerSecond, Run("bare chain").RequestsPerSecond);
+
+    public double SerialChainOverBareChain => Ratio(Run("chain, serial").P50, Run("bare chain, serial").P50);
 
     private static double Ratio(double value, double reference) => reference == 0 ? 0 : Math.Round(value / reference, 3);
 }

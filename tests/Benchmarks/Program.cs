@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using NutritionAspire.Benchmarks;
 
-if (args is ["serve", var kind, var port])
+if (args is ["serve", var kind, var port, .. var downstream])
 {
-    return await ReferenceServers.RunAsync(kind, int.Parse(port, CultureInfo.InvariantCulture));
+    return await ReferenceServers.RunAsync(kind, Port(port), [.. downstream.Select(Port)]);
 }
 
 BenchmarkOptions options;
@@ -23,6 +23,8 @@ using var stop = new CancellationTokenSource();
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 return await Benchmark.RunAsync(options, stop.Token);
+
+static int Port(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
 void Cancel(PosixSignalContext context)
 {

@@ -1,28 +1,36 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using NutritionAspire.Benchmarks.Echo;
 
 namespace NutritionAspire.Benchmarks;
 
 /// <summary>
-/// The two yardsticks the chain is measured against, each run in a process of its own: one HTTP hop that parses the
-/// calculator body and answers JSON, and one gRPC unary round trip that answers what it is sent.
+/// The yardsticks the chain is measured against, each run in a process of its own: one HTTP hop that parses the
+/// calculator body and answers JSON, one gRPC unary round trip that answers what it is sent, and the bare chain: the
+/// chain's topology built from the same libraries with nothing else (no telemetry, validation, retries, deadlines
+/// or logs). A front that parses the body and calls three gRPC echoes at once, one of which calls three more.
 /// </summary>
 internal static class ReferenceServers
 {
     public const string SingleHop = "single-hop";
     public const string GrpcEcho = "grpc-echo";
+    public const string BareFront = "bare-front";
+    public const string BareFanOut = "bare-fan-out";
 
-    public static async Task<int> RunAsync(string kind, int port)
+    /// <summary>Serves <paramref name="kind"/> on <paramref name="port"/>; the bare chain's nodes call <paramref name="downstreamPorts"/>.</summary>
+    public static async Task<int> RunAsync(string kind, int port, IReadOnlyList<int> downstreamPorts)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.Sources.Clear();
-        var protocols = kind == GrpcEcho ? HttpProtocols.Http2 : HttpProtocols.Http1;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = protocols));
-        if (kind == GrpcEcho)
+        var grpc = kind is GrpcEcho or BareFanOut;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
+        builder.Services.AddSingleton(new EchoFanOut(downstreamPorts));
+        if (grpc)
         {
             builder.Services.AddGrpc();
         }
@@ -32,16 +40,34 @@ internal static class ReferenceServers
         }
 
         var app = builder.Build();
-        if (kind == GrpcEcho)
+        switch (kind)
         {
-            app.MapGrpcService<EchoServer>();
-        }
-        else
-        {
-            app.MapPost("/calculator", async (HttpRequest request, CancellationToken cancellationToken) =>
-                await request.ReadFromJsonAsync(ReferenceJsonContext.Default.SingleHopRequest, cancellationToken) is { } body
-                    ? Results.Json(new SingleHopAnswer(200, body), ReferenceJsonContext.Default.SingleHopAnswer)
-                    : Results.BadRequest());
+            case GrpcEcho:
+                app.MapGrpcService<EchoServer>();
+                break;
+            case BareFanOut:
+                app.MapGrpcService<FanOutServer>();
+                break;
+            case SingleHop:
+                app.MapPost("/calculator", async (HttpRequest request, CancellationToken cancellationToken) =>
+                    await request.ReadFromJsonAsync(ReferenceJsonContext.Default.SingleHopRequest, cancellationToken) is { } body
+                        ? Results.Json(new SingleHopAnswer(200, body), ReferenceJsonContext.Default.SingleHopAnswer)
+                        : Results.BadRequest());
+                break;
+            case BareFront:
+                app.MapPost("/calculator", async (HttpRequest request, EchoFanOut fanOut, CancellationToken cancellationToken) =>
+                {
+                    if (await request.ReadFromJsonAsync(ReferenceJsonContext.Default.SingleHopRequest, cancellationToken) is not { } body)
+                    {
+                        return Results.BadRequest();
+                    }
+
+                    await fanOut.CallAllAsync(new Message { Weight = body.Weight, Height = body.Height, Text = body.ActivityIntensity }, cancellationToken);
+                    return Results.Json(new SingleHopAnswer(200, body), ReferenceJsonContext.Default.SingleHopAnswer);
+                });
+                break;
+            default:
+                throw new ArgumentException($"Unknown reference '{kind}'.", nameof(kind));
         }
 
         await app.RunAsync();
@@ -51,6 +77,36 @@ internal static class ReferenceServers
     private sealed class EchoServer : EchoService.EchoServiceBase
     {
         public override Task<Message> SayHello(Message request, ServerCallContext context) => Task.FromResult(request);
+    }
+
+    private sealed class FanOutServer(EchoFanOut fanOut) : EchoService.EchoServiceBase
+    {
+        public override async Task<Message> SayHello(Message request, ServerCallContext context)
+        {
+            await fanOut.CallAllAsync(request, context.CancellationToken);
+            return request;
+        }
+    }
+}
+
+/// <summary>A long-lived channel to each downstream echo, all called at once as the chain's callers do.</summary>
+internal sealed class EchoFanOut(IReadOnlyList<int> ports) : IDisposable
+{
+    private readonly GrpcChannel[] _channels = [.. ports.Select(port => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+    }))];
+
+    public Task<Message[]> CallAllAsync(Message message, CancellationToken cancellationToken) =>
+        Task.WhenAll(_channels.Select(channel =>
+            new EchoService.EchoServiceClient(channel).SayHelloAsync(message, cancellationToken: cancellationToken).ResponseAsync));
+
+    public void Dispose()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
     }
 }
 
