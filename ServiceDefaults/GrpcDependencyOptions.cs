@@ -22,7 +22,7 @@ public sealed class GrpcDependencyOptions
     /// </summary>
     public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Consecutive DEADLINE_EXCEEDED or UNAVAILABLE calls after which the circuit opens.</summary>
+    /// <summary>Consecutive DEADLINE_EXCEEDED or UNAVAILABLE calls (each attempt counts) after which the circuit opens.</summary>
     public int CircuitBreakerFailures { get; set; } = 5;
 
     /// <summary>How long an open circuit refuses calls before it lets one probe call through.</summary>

@@ -23,7 +23,7 @@ public sealed class RecommendationsGrpcService(
         InputRules.RequireHeight(request.Height);
         InputRules.RequireNecessity(request.Calories, "calories");
 
-        using var calls = new DependencyCalls(context.Deadline, options.Value.CallTimeout, context.CancellationToken);
+        using var calls = new DependencyCalls(context.Deadline, options.Value, context.CancellationToken);
         var waterCall = calls.CallAsync(ResourceNames.WaterGrpc, callOptions =>
             water.SayHelloAsync(new() { Weight = request.Weight, Height = request.Height }, callOptions));
         var proteinsCall = calls.CallAsync(ResourceNames.ProteinsGrpc, callOptions =>

@@ -32,7 +32,7 @@ public sealed class NutritionCalculator(
     public async Task<CalculatorResponse> CalculateAsync(HealthInfo info, CancellationToken cancellationToken)
     {
         using var calls = new DependencyCalls(
-            DateTime.UtcNow + calculatorOptions.Value.RequestTimeout, dependencyOptions.Value.CallTimeout, cancellationToken);
+            DateTime.UtcNow + calculatorOptions.Value.RequestTimeout, dependencyOptions.Value, cancellationToken);
 
         var basalCall = calls.CallAsync(ResourceNames.BmrGrpc, options => bmr.SayHelloAsync(
             new() { Gender = info.Gender, Weight = info.Weight, Height = info.Height, Age = info.Age, Activity = info.ActivityIntensity },
