@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -42,7 +43,7 @@ public static class GrpcServerExtensions
     /// before any interceptor runs and reports a parse failure as UNKNOWN with an error log; wrapping the request
     /// marshaller is the one place that sees it.)
     /// </summary>
-    public static GrpcServiceEndpointConventionBuilder MapStrictGrpcService<TService>(
+    public static GrpcServiceEndpointConventionBuilder MapStrictGrpcService<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TService>(
         this WebApplication app, Func<TService, ServerServiceDefinition> bindService) where TService : class =>
         app.MapGrpcService(services =>
             MalformedRequestBinder.Rebind(bindService(ActivatorUtilities.GetServiceOrCreateInstance<TService>(services))));

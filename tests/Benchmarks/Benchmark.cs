@@ -17,9 +17,9 @@ internal static class Benchmark
 
     public static async Task<int> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        // However a run goes, it ends: ten phases of warm-up plus measurement, the starts, and a margin.
+        // However a run goes, it ends: the phases of warm-up plus measurement, the publishing, the starts, and a margin.
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter((10 * (options.Duration + options.Warmup)) + TimeSpan.FromMinutes(options.AppHost ? 6 : 3));
+        bound.CancelAfter((12 * (options.Duration + options.Warmup)) + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
         try
         {
             var report = await MeasureAsync(options, bound.Token);
@@ -58,16 +58,17 @@ internal static class Benchmark
         var started = DateTimeOffset.UtcNow;
         await using var group = new ProcessGroup(options.Environment);
 
+        var outputOf = options.Aot ? await Services.PublishAotAsync(group, cancellationToken) : Services.BuildOutput;
         var singleHopPort = Loopback.UnusedPort();
         var echoPort = Loopback.UnusedPort();
         var singleHop = StartReference(group, ReferenceServers.SingleHop, singleHopPort);
         var echo = StartReference(group, ReferenceServers.GrpcEcho, echoPort);
         var bareChain = StartBareChain(group);
-        var services = Services.Start(group);
+        var services = Services.Start(group, outputOf);
         var singleHopUri = new Uri($"http://127.0.0.1:{singleHopPort}");
         var echoUri = new Uri($"http://127.0.0.1:{echoPort}");
 
-        Console.WriteLine($"Starting the seven services ({Services.Configuration}) and the references...");
+        Console.WriteLine($"Starting the seven services ({Services.Configuration}{(options.Aot ? ", Native AOT" : "")}) and the references...");
         await services.WaitUntilReadyAsync(s_startTimeout, cancellationToken);
         await Readiness.WaitAsync([singleHop], (http, token) => Readiness.PostsOkAsync(http, singleHopUri, token), s_startTimeout, cancellationToken);
         await Readiness.WaitAsync([echo], async (_, token) =>
@@ -115,7 +116,7 @@ internal static class Benchmark
             appHost = await AppHostRun.MeasureAsync(group, options, cancellationToken);
         }
 
-        return new BenchmarkReport(started, Environment.ProcessorCount, RuntimeInformationText(), Services.Configuration,
+        return new BenchmarkReport(started, Environment.ProcessorCount, RuntimeInformationText(), Services.Configuration + (options.Aot ? ", Native AOT" : ""),
             options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, processes, wrk, appHost);
     }
 

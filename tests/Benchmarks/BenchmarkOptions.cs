@@ -17,6 +17,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Also measure the chain through the AppHost, with the dashboard receiving every span, and time its start.</summary>
     public bool AppHost { get; init; }
 
+    /// <summary>Measure the services as the container images ship them: published with Native AOT, not the JIT build.</summary>
+    public bool Aot { get; init; }
+
     /// <summary>Also load the single hop and the chain with <c>wrk</c>, when it is installed.</summary>
     public bool Wrk { get; init; } = true;
 
@@ -31,6 +34,8 @@ internal sealed record BenchmarkOptions
           --warmup <s>        unmeasured seconds before each run (default 10: seven processes take that long to JIT the hot path)
           --connections <n>   keep-alive connections of the loaded runs (default 50)
           --apphost           also run the chain through the AppHost with the dashboard, and time its start
+          --aot               measure the gRPC services published with Native AOT, as their images ship (needs clang;
+                              about a minute per service to publish on two cores)
           --no-wrk            do not cross-check with wrk even when it is installed
           --smoke             one-second runs that only check that everything answers (used by the tests)
           --output <file>     where to write the JSON (default artifacts/benchmarks/benchmark-<time>.json)
@@ -49,6 +54,7 @@ internal sealed record BenchmarkOptions
                 "--warmup" => options with { Warmup = Seconds(Value()) },
                 "--connections" => options with { Connections = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--apphost" => options with { AppHost = true },
+                "--aot" => options with { Aot = true },
                 "--no-wrk" => options with { Wrk = false },
                 "--smoke" => options with { Smoke = true, Duration = TimeSpan.FromSeconds(1), Warmup = TimeSpan.FromSeconds(0.5), Connections = 4, Wrk = false },
                 "--output" => options with { Output = Value() },

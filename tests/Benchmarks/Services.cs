@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using NutritionAspire.Tests;
 
 namespace NutritionAspire.Benchmarks;
@@ -29,8 +30,35 @@ internal static class Services
     public static string Configuration { get; } =
         typeof(Services).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
-    /// <summary>Starts the seven services (Production environment, no telemetry exporter).</summary>
-    public static StartedServices Start(ProcessGroup group)
+    /// <summary>The folder of a service's JIT build output.</summary>
+    public static string BuildOutput(string project) => Path.Combine(RepositoryPaths.Root, "services", project, "bin", Configuration, "net10.0");
+
+    /// <summary>
+    /// Publishes the six gRPC services with Native AOT (the form their container images ship) under <c>artifacts/</c>,
+    /// one after the other, and returns the folder of each service. health-api ships as a JIT build (README).
+    /// </summary>
+    public static async Task<Func<string, string>> PublishAotAsync(ProcessGroup group, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(RepositoryPaths.Root, "artifacts", "benchmarks", "aot");
+        foreach (var (name, project) in Projects.Where(project => project.Name != ResourceNames.HealthApi))
+        {
+            Console.WriteLine($"Publishing {name} with Native AOT...");
+            var publish = group.Start($"{name} publish", "dotnet",
+            [
+                "publish", Path.Combine(RepositoryPaths.Root, "services", project, $"{project}.csproj"), "-c", Configuration,
+                "-r", RuntimeInformation.RuntimeIdentifier, "-p:PublishAot=true", "-o", Path.Combine(root, project), "--nologo", "-v", "q",
+            ], RepositoryPaths.Root, new Dictionary<string, string?>());
+            if (await publish.WaitForExitAsync(cancellationToken) != 0)
+            {
+                throw new InvalidOperationException($"{name} did not publish with Native AOT:\n{publish.LastLines()}");
+            }
+        }
+
+        return project => project == "Health.Api" ? BuildOutput(project) : Path.Combine(root, project);
+    }
+
+    /// <summary>Starts the seven services (Production environment, no telemetry exporter) from <paramref name="outputOf"/> each project.</summary>
+    public static StartedServices Start(ProcessGroup group, Func<string, string> outputOf)
     {
         var grpcPorts = Projects.ToDictionary(project => project.Name, _ => Loopback.UnusedPort());
         var httpPorts = Projects.ToDictionary(project => project.Name, _ => Loopback.UnusedPort());
@@ -56,11 +84,11 @@ internal static class Services
                 environment[variable] = $"127.0.0.1:{grpcPorts[callee]}";
             }
 
-            var output = Path.Combine(RepositoryPaths.Root, "services", project, "bin", Configuration, "net10.0");
+            var output = outputOf(project);
             var executable = Path.Combine(output, OperatingSystem.IsWindows() ? $"{project}.exe" : project);
             if (!File.Exists(executable))
             {
-                throw new InvalidOperationException($"{executable} is missing: build the services in {Configuration} first.");
+                throw new InvalidOperationException($"{executable} is missing: build (or publish) the services in {Configuration} first.");
             }
 
             processes.Add(group.Start(name, executable, [], output, environment));
