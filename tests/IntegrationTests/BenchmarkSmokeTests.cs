@@ -27,13 +27,19 @@ public sealed class BenchmarkSmokeTests
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
             Assert.Contains("chain req/s ÷ single-hop req/s", run.Output, StringComparison.Ordinal);
+            Assert.Contains("bare chain req/s ÷ single-hop req/s", run.Output, StringComparison.Ordinal);
             using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, timeout.Token));
             var runs = report.RootElement.GetProperty("runs").EnumerateArray().ToList();
-            Assert.Equal(5, runs.Count);
+            Assert.Equal(
+                ["single-hop reference", "chain POST /calculator", "gRPC echo reference", "chain, serial", "gRPC echo, serial", "bare chain", "bare chain, serial"],
+                runs.Select(phase => phase.GetProperty("name").GetString()));
             Assert.All(runs, phase =>
             {
                 Assert.True(phase.GetProperty("requests").GetInt64() > 0, phase.ToString());
                 Assert.Equal(0, phase.GetProperty("errors").GetInt64());
+                // Every process of the run is measured: seven for the chains, one for a reference.
+                var perProcess = phase.GetProperty("cpuMicrosecondsPerRequestByProcess").EnumerateObject().Count();
+                Assert.Equal(phase.GetProperty("name").GetString()!.Contains("chain", StringComparison.Ordinal) ? 7 : 1, perProcess);
             });
             var processes = report.RootElement.GetProperty("processes").EnumerateArray().ToList();
             Assert.Equal(NutritionServices.All.Order(), processes.Select(p => p.GetProperty("name").GetString()).Where(NutritionServices.All.Contains).Order());
