@@ -15,13 +15,8 @@ public sealed class DependencyCallsTests
     public async Task AnUnavailableCallIsTriedUpToTheAttemptsThenReported()
     {
         using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
-        var attempts = 0;
 
-        var failure = await Assert.ThrowsAsync<DependencyFailedException>(() => calls.CallAsync("water-grpc", _ =>
-        {
-            attempts++;
-            return Failing<string>(new RpcException(new Status(StatusCode.Unavailable, $"attempt {attempts}")));
-        }));
+        var (failure, attempts) = await FailEveryAttemptAsync(calls, attempt => new RpcException(new Status(StatusCode.Unavailable, $"attempt {attempt}")));
 
         Assert.Equal(3, attempts);
         Assert.Equal(StatusCode.Unavailable, failure.Status.StatusCode);
@@ -50,13 +45,8 @@ public sealed class DependencyCallsTests
     public async Task AnOpenCircuitIsNotTriedAgain()
     {
         using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
-        var attempts = 0;
 
-        var failure = await Assert.ThrowsAsync<DependencyFailedException>(() => calls.CallAsync("water-grpc", _ =>
-        {
-            attempts++;
-            return Failing<string>(new CircuitOpenException(new Status(StatusCode.Unavailable, "circuit open")));
-        }));
+        var (failure, attempts) = await FailEveryAttemptAsync(calls, _ => new CircuitOpenException(new Status(StatusCode.Unavailable, "circuit open")));
 
         Assert.Equal(1, attempts);
         Assert.Equal("circuit open", failure.Status.Detail);
@@ -69,13 +59,8 @@ public sealed class DependencyCallsTests
     public async Task OtherFailuresAreNotTriedAgain(StatusCode code)
     {
         using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
-        var attempts = 0;
 
-        var failure = await Assert.ThrowsAsync<DependencyFailedException>(() => calls.CallAsync("water-grpc", _ =>
-        {
-            attempts++;
-            return Failing<string>(new RpcException(new Status(code, "no")));
-        }));
+        var (failure, attempts) = await FailEveryAttemptAsync(calls, _ => new RpcException(new Status(code, "no")));
 
         Assert.Equal(1, attempts);
         Assert.Equal(code, failure.Status.StatusCode);
@@ -87,16 +72,21 @@ public sealed class DependencyCallsTests
         // A deadline shorter than any backoff but the first: the calls end within it, however many attempts that allows.
         var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(150);
         using var calls = new DependencyCalls(deadline, new GrpcDependencyOptions { MaxAttempts = 10 }, Cancellation);
-        var attempts = 0;
         var elapsed = Stopwatch.StartNew();
 
-        await Assert.ThrowsAsync<DependencyFailedException>(() => calls.CallAsync("water-grpc", _ =>
-        {
-            attempts++;
-            return Failing<string>(new RpcException(new Status(StatusCode.Unavailable, "down")));
-        }));
+        await FailEveryAttemptAsync(calls, _ => new RpcException(new Status(StatusCode.Unavailable, "down")));
 
         Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromMilliseconds(100), $"Retried until {elapsed.Elapsed} for a 150 ms deadline.");
+    }
+
+    /// <summary>Calls through <paramref name="calls"/> a dependency whose every attempt (counted from 1) fails with <paramref name="failure"/>.</summary>
+    private static async Task<(DependencyFailedException Failure, int Attempts)> FailEveryAttemptAsync(
+        DependencyCalls calls, Func<int, RpcException> failure)
+    {
+        var attempts = 0;
+        var reported = await Assert.ThrowsAsync<DependencyFailedException>(() =>
+            calls.CallAsync("water-grpc", _ => Failing<string>(failure(++attempts))));
+        return (reported, attempts);
     }
 
     private static AsyncUnaryCall<T> Answering<T>(T answer) =>
