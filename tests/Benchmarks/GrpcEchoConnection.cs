@@ -7,11 +7,7 @@ namespace NutritionAspire.Benchmarks;
 /// <summary>A load-test connection to the gRPC echo: a channel of its own (one HTTP/2 connection), one call at a time.</summary>
 internal sealed class GrpcEchoConnection(Uri server) : ILoadConnection
 {
-    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-        ThrowOperationCanceledOnCancellation = true,
-    });
+    private readonly GrpcChannel _channel = OpenChannel(server);
 
     private EchoService.EchoServiceClient Client => new(_channel);
 
@@ -29,6 +25,13 @@ internal sealed class GrpcEchoConnection(Uri server) : ILoadConnection
             return $"gRPC {exception.StatusCode}";
         }
     }
+
+    /// <summary>A long-lived channel (one HTTP/2 connection) to an echo, as the load generator and the bare chain use.</summary>
+    public static GrpcChannel OpenChannel(Uri server) => GrpcChannel.ForAddress(server, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        ThrowOperationCanceledOnCancellation = true,
+    });
 
     public ValueTask DisposeAsync()
     {

@@ -29,7 +29,11 @@ internal static class ReferenceServers
         var grpc = kind is GrpcEcho or BareFanOut;
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
-        builder.Services.AddSingleton(new EchoFanOut(downstreamPorts));
+        if (kind is BareFront or BareFanOut)
+        {
+            builder.Services.AddSingleton(new EchoFanOut(downstreamPorts));
+        }
+
         if (grpc)
         {
             builder.Services.AddGrpc();
@@ -92,10 +96,7 @@ internal static class ReferenceServers
 /// <summary>A long-lived channel to each downstream echo, all called at once as the chain's callers do.</summary>
 internal sealed class EchoFanOut(IReadOnlyList<int> ports) : IDisposable
 {
-    private readonly GrpcChannel[] _channels = [.. ports.Select(port => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-    }))];
+    private readonly GrpcChannel[] _channels = [.. ports.Select(port => GrpcEchoConnection.OpenChannel(new Uri($"http://127.0.0.1:{port}")))];
 
     public Task<Message[]> CallAllAsync(Message message, CancellationToken cancellationToken) =>
         Task.WhenAll(_channels.Select(channel =>

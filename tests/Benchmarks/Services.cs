@@ -40,7 +40,8 @@ internal static class Services
     public static async Task<Func<string, string>> PublishAotAsync(ProcessGroup group, CancellationToken cancellationToken)
     {
         var root = Path.Combine(RepositoryPaths.Root, "artifacts", "benchmarks", "aot");
-        foreach (var (name, project) in Projects.Where(project => project.Name != ResourceNames.HealthApi))
+        var native = Projects.Where(project => project.Name != ResourceNames.HealthApi).ToList();
+        foreach (var (name, project) in native)
         {
             Console.WriteLine($"Publishing {name} with Native AOT...");
             var publish = group.Start($"{name} publish", "dotnet",
@@ -54,7 +55,7 @@ internal static class Services
             }
         }
 
-        return project => project == "Health.Api" ? BuildOutput(project) : Path.Combine(root, project);
+        return project => native.Any(service => service.Project == project) ? Path.Combine(root, project) : BuildOutput(project);
     }
 
     /// <summary>Starts the seven services (Production environment, no telemetry exporter) from <paramref name="outputOf"/> each project.</summary>
