@@ -1,7 +1,6 @@
 using System.Reflection;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NutritionAspire.ServiceDefaults;
@@ -26,7 +25,7 @@ public static class GrpcDependencyExtensions
         }
 
         var address = DependencyAddress.Resolve(builder.Configuration, resourceName, addressVariable);
-        AddSharedServices(builder.Services);
+        AddSharedServices(builder);
         builder.Services.AddKeyedSingleton(resourceName, (services, _) => new GrpcDependency(
             resourceName,
             address,
@@ -39,17 +38,14 @@ public static class GrpcDependencyExtensions
     }
 
     /// <summary>The options and the start-up connector, once for all dependencies.</summary>
-    private static void AddSharedServices(IServiceCollection services)
+    private static void AddSharedServices(IHostApplicationBuilder builder)
     {
-        if (services.Any(service => service.ImplementationType == typeof(GrpcDependencyOptionsValidator)))
+        if (builder.Services.Any(service => service.ServiceType == typeof(IOptions<GrpcDependencyOptions>)))
         {
             return;
         }
 
-        services.AddOptions<GrpcDependencyOptions>()
-            .BindConfiguration(GrpcDependencyOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcDependencyOptions>, GrpcDependencyOptionsValidator>());
-        services.AddHostedService<GrpcDependencyConnector>();
+        builder.Services.AddSingleton<IOptions<GrpcDependencyOptions>>(new OptionsWrapper<GrpcDependencyOptions>(GrpcDependencyOptions.Read(builder.Configuration)));
+        builder.Services.AddHostedService<GrpcDependencyConnector>();
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 
 namespace NutritionAspire.ServiceDefaults;
 
@@ -27,12 +27,33 @@ public sealed class GrpcDependencyOptions
 
     /// <summary>How long an open circuit refuses calls before it lets one probe call through.</summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Binds and validates the section while the service is being built, so an unknown key or an unusable value stops
+    /// start-up at once with a message naming it, before the host exists.
+    /// </summary>
+    public static GrpcDependencyOptions Read(IConfiguration configuration)
+    {
+        GrpcDependencyOptions options;
+        try
+        {
+            options = configuration.GetSection(SectionName).Get<GrpcDependencyOptions>(binder => binder.ErrorOnUnknownConfiguration = true)
+                ?? new GrpcDependencyOptions();
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidOperationException($"Invalid {SectionName} settings: {error.Message}", error);
+        }
+
+        var failures = GrpcDependencyOptionsValidator.Validate(options);
+        return failures.Count == 0 ? options : throw new InvalidOperationException(string.Join(" ", failures));
+    }
 }
 
 /// <summary>Refuses settings the channels cannot work with, naming them.</summary>
-internal sealed class GrpcDependencyOptionsValidator : IValidateOptions<GrpcDependencyOptions>
+internal static class GrpcDependencyOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, GrpcDependencyOptions options)
+    public static List<string> Validate(GrpcDependencyOptions options)
     {
         List<string> failures = [];
         Positive(options.CallTimeout, nameof(options.CallTimeout), failures);
@@ -46,7 +67,7 @@ internal sealed class GrpcDependencyOptionsValidator : IValidateOptions<GrpcDepe
 
         AtLeastOne(options.MaxAttempts, nameof(options.MaxAttempts), failures);
         AtLeastOne(options.CircuitBreakerFailures, nameof(options.CircuitBreakerFailures), failures);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 
     private static void Positive(TimeSpan value, string setting, List<string> failures)
