@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace NutritionAspire.AppHost;
 
 internal static class ServiceResourceExtensions
@@ -22,11 +20,15 @@ internal static class ServiceResourceExtensions
 
         if (builder.ExecutionContext.IsRunMode)
         {
-            // Every gRPC service declares the container ports 30000 and 8080; locally each needs ports of its own.
+            // Every gRPC service declares the container ports 30000 and 8080 on every interface; locally each needs
+            // ports of its own, and both the service and the orchestrator's proxy in front of it listen on loopback only.
             foreach (var endpoint in service.Resource.Annotations.OfType<EndpointAnnotation>())
             {
                 endpoint.Port = null;
+                endpoint.TargetHost = "localhost";
             }
+
+            service.ListenOnLoopback();
         }
 
         return service.AsService(builder);
@@ -41,15 +43,23 @@ internal static class ServiceResourceExtensions
             .WithExternalHttpEndpoints()
             .AsService(builder);
 
+    /// <summary>
+    /// The services' Kestrel configuration listens on every interface, as a container must; a local run binds each
+    /// endpoint to loopback only, so a laptop on a shared network exposes nothing. Aspire keeps the configured host in
+    /// the <c>Kestrel__Endpoints__&lt;name&gt;__Url</c> it sets, so this callback, running after Aspire's, sets it again.
+    /// </summary>
+    private static void ListenOnLoopback(this IResourceBuilder<ProjectResource> service) =>
+        service.WithEnvironment(context =>
+        {
+            foreach (var endpoint in service.Resource.GetEndpoints())
+            {
+                context.EnvironmentVariables[$"Kestrel__Endpoints__{endpoint.EndpointName}__Url"] =
+                    ReferenceExpression.Create($"{endpoint.EndpointAnnotation.UriScheme}://localhost:{endpoint.Property(EndpointProperty.TargetPort)}");
+            }
+        });
+
     private static IResourceBuilder<ProjectResource> AsService(this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder)
     {
-        if (builder.ExecutionContext.IsRunMode && BuiltAssembly(service.Resource) is { } assembly)
-        {
-            // `dotnet run --no-build` evaluates the project with MSBuild before it starts the program: seconds per service
-            // on a small machine, paid again at every step of the WaitFor chain. The built program is started directly.
-            service.WithAnnotation(new ProjectLaunchArgsOverrideAnnotation(["exec", assembly]));
-        }
-
         if (builder.ExecutionContext.IsPublishMode)
         {
             // No service serves TLS itself (the ingress terminates it), so the https endpoint publishing adds is dropped,
@@ -64,16 +74,5 @@ internal static class ServiceResourceExtensions
         }
 
         return service;
-    }
-
-    /// <summary>The project's built assembly for the AppHost's own configuration, if it has been built.</summary>
-    private static string? BuiltAssembly(ProjectResource project)
-    {
-        var projectPath = project.GetProjectMetadata().ProjectPath;
-        var configuration = typeof(ServiceResourceExtensions).Assembly
-            .GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var assembly = Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configuration, "net10.0",
-            Path.GetFileNameWithoutExtension(projectPath) + ".dll");
-        return File.Exists(assembly) ? assembly : null;
     }
 }

@@ -28,9 +28,10 @@ public sealed class NutritionAppFixture : IAsyncLifetime
         timeout.CancelAfter(StartTimeout);
         Spans = await ZipkinReceiver.StartAsync(timeout.Token);
 
-        // The Prometheus and Grafana containers are for people; the tests run Prometheus themselves, without Docker.
+        // The AppHost runs as on a machine whose container engine is not running, whatever this machine has.
+        ContainerEngines.MakeUnreachable();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(
-            ["--Observability:Containers=false", "--LoadTest:Duration=00:00:02", $"--LoadTest:Connections={LoadTestConnections}"], timeout.Token);
+            ["--LoadTest:Duration=00:00:02", $"--LoadTest:Connections={LoadTestConnections}"], timeout.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
