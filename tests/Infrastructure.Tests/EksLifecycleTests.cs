@@ -112,7 +112,7 @@ public sealed partial class EksLifecycleTests
     {
         var files = await EksFolder.ParseOrSkipAsync(Cancellation);
         var autoscalers = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "manifests", "kubernetes"), "*.yaml", SearchOption.AllDirectories)
-            .Select(file => (File: Path.GetRelativePath(RepositoryPaths.Root, file), Document: EksFolder.ParseValues(File.ReadAllText(file))))
+            .SelectMany(file => Documents(file).Select(document => (File: Path.GetRelativePath(RepositoryPaths.Root, file), Document: document)))
             .Where(manifest => EksFolder.Scalar(manifest.Document, "kind") == "HorizontalPodAutoscaler")
             .ToList();
         Assert.NotEmpty(autoscalers);
@@ -314,6 +314,15 @@ public sealed partial class EksLifecycleTests
             delete.Groups["name"].Value == service
             && namespaces.Contains(delete.Groups["namespace"].Value)
             && !delete.Value.Contains("--wait=false", StringComparison.Ordinal));
+
+    /// <summary>Every mapping document of a YAML file (a file may hold several, separated by ---).</summary>
+    private static IEnumerable<YamlMappingNode> Documents(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = new StringReader(File.ReadAllText(file));
+        stream.Load(reader);
+        return stream.Documents.Select(document => document.RootNode).OfType<YamlMappingNode>();
+    }
 
     private static bool Supports(string supported, string version) => supported switch
     {
