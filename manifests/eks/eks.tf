@@ -33,6 +33,14 @@ module "eks" {
   cluster_encryption_config = {
     resources = ["secrets"]
   }
+
+  # The nodes use the cluster primary security group only (the first choice of the module's FAQ on "expect exactly one
+  # securityGroup tagged with kubernetes.io/cluster/<name>"): EKS tags it, so the load balancer controller finds exactly
+  # one tagged group on each node to open for the NLB. The module's node security group would carry the same tag.
+  # The primary group admits everything among the nodes and the control plane, which Cilium needs: pods on ENIs
+  # inherit the nodes' groups, its health checks use ICMP, and the API server calls webhooks and metrics-server on
+  # their pods' ports.
+  create_node_security_group = false
 }
 
 # Nodes come after Cilium, tainted until its agent runs on them, so no pod starts without networking.
@@ -49,7 +57,6 @@ module "node_group" {
 
   subnet_ids                        = module.vpc.private_subnets
   cluster_primary_security_group_id = module.eks.cluster_primary_security_group_id
-  vpc_security_group_ids            = [module.eks.node_security_group_id]
   cluster_endpoint                  = module.eks.cluster_endpoint
   cluster_auth_base64               = module.eks.cluster_certificate_authority_data
   cluster_service_cidr              = module.eks.cluster_service_cidr
@@ -83,6 +90,16 @@ resource "aws_eks_addon" "pod_identity_agent" {
 resource "aws_eks_addon" "coredns" {
   cluster_name                = module.eks.cluster_name
   addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+
+  depends_on = [module.node_group]
+}
+
+# The resource metrics API (metrics.k8s.io) that the HorizontalPodAutoscalers of manifests/kubernetes read their CPU
+# and memory utilization from; without it they stay <unknown> and never scale. Its pods need the nodes.
+resource "aws_eks_addon" "metrics_server" {
+  cluster_name                = module.eks.cluster_name
+  addon_name                  = "metrics-server"
   resolve_conflicts_on_create = "OVERWRITE"
 
   depends_on = [module.node_group]

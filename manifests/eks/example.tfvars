@@ -1,6 +1,6 @@
 region             = "eu-west-1"
 cluster_name       = "nutrition"
-kubernetes_version = "1.33"
+kubernetes_version = "1.35"
 
 availability_zone_count = 3
 node_instance_types     = ["m6i.large", "m5.large"]

@@ -1,5 +1,8 @@
 # Cluster add-ons, in the order the cluster needs them: CRDs (no pods), Cilium (the network), then, once the nodes
-# and CoreDNS are up, the load balancer controller and the observability stack.
+# and CoreDNS are up, the load balancer controller, and after it everything else. The controller's mutating webhook
+# sees every Service created from then on and fails closed (failurePolicy Fail): a release that creates Services
+# before the controller's pods are ready is refused. Every release that waits for its pods comes after the nodes and
+# CoreDNS.
 
 resource "helm_release" "prometheus_operator_crds" {
   name       = "prometheus-operator-crds"
@@ -59,6 +62,31 @@ resource "helm_release" "aws_load_balancer_controller" {
   depends_on = [aws_eks_addon.coredns, aws_eks_addon.pod_identity_agent, module.load_balancer_controller_identity]
 }
 
+# The ingress NLB belongs to the cilium-ingress Service of Cilium's release, and only the controller deletes it (with
+# its security groups and the rules it added to the nodes' group). Destroy removes this step before the controller, so
+# the step deletes the Service and waits until the controller has released its finalizer, that is, deleted the NLB.
+resource "terraform_data" "ingress_load_balancer" {
+  input = {
+    cluster   = module.eks.cluster_name
+    region    = var.region
+    namespace = helm_release.cilium.namespace
+    service   = "cilium-ingress"
+  }
+
+  provisioner "local-exec" {
+    when    = destroy
+    command = <<-EOT
+      set -e
+      kubeconfig=$(mktemp)
+      trap 'rm -f "$kubeconfig"' EXIT
+      aws eks update-kubeconfig --region ${self.input.region} --name ${self.input.cluster} --kubeconfig "$kubeconfig"
+      kubectl --kubeconfig "$kubeconfig" -n ${self.input.namespace} delete service ${self.input.service} --ignore-not-found --wait --timeout 10m
+    EOT
+  }
+
+  depends_on = [helm_release.aws_load_balancer_controller]
+}
+
 resource "helm_release" "kube_prometheus_stack" {
   name             = "kube-prometheus-stack"
   repository       = "https://prometheus-community.github.io/helm-charts"
@@ -68,7 +96,7 @@ resource "helm_release" "kube_prometheus_stack" {
   create_namespace = true
   values           = [file("${path.module}/values/kube-prometheus-stack.yaml")]
 
-  depends_on = [aws_eks_addon.coredns]
+  depends_on = [helm_release.aws_load_balancer_controller]
 }
 
 resource "helm_release" "tetragon" {
@@ -88,7 +116,7 @@ resource "helm_release" "tetragon" {
     }),
   ]
 
-  depends_on = [helm_release.kube_prometheus_stack]
+  depends_on = [helm_release.kube_prometheus_stack, helm_release.aws_load_balancer_controller]
 }
 
 resource "helm_release" "loki" {
@@ -117,7 +145,7 @@ resource "helm_release" "loki" {
     value = var.region
   }
 
-  depends_on = [aws_eks_addon.pod_identity_agent, module.loki_identity]
+  depends_on = [helm_release.aws_load_balancer_controller, module.loki_identity]
 }
 
 resource "helm_release" "alloy" {
@@ -128,5 +156,5 @@ resource "helm_release" "alloy" {
   namespace  = "loki"
   values     = [file("${path.module}/values/alloy.yaml")]
 
-  depends_on = [helm_release.loki]
+  depends_on = [helm_release.loki, helm_release.aws_load_balancer_controller]
 }

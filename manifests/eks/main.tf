@@ -14,8 +14,8 @@ locals {
   # Chart versions are pinned; upgrade them deliberately, one at a time.
   charts = {
     prometheus_operator_crds     = "23.0.0"
-    cilium                       = "1.18.2"
-    tetragon                     = "1.5.0"
+    cilium                       = "1.19.6"
+    tetragon                     = "1.7.0"
     kube_prometheus_stack        = "77.6.2"
     loki                         = "6.40.0"
     alloy                        = "1.2.1"

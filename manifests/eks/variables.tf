@@ -23,9 +23,10 @@ variable "cluster_name" {
 }
 
 variable "kubernetes_version" {
-  description = "EKS Kubernetes version (one in standard support)."
+  # EKS standard support for 1.35 ends on 2027-03-27; after that EKS bills extended support for the control plane.
+  description = "EKS Kubernetes version: one in EKS standard support (1.35 until 2027-03-27) that every pinned chart supports."
   type        = string
-  default     = "1.33"
+  default     = "1.35"
 }
 
 variable "vpc_cidr" {

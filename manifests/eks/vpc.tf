@@ -10,10 +10,10 @@ module "vpc" {
   private_subnets = [for index, _ in local.azs : cidrsubnet(var.vpc_cidr, 4, index)]
   public_subnets  = [for index, _ in local.azs : cidrsubnet(var.vpc_cidr, 8, 200 + index)]
 
-  enable_nat_gateway     = true
-  single_nat_gateway     = true
-  enable_dns_hostnames   = true
-  enable_dns_support     = true
+  enable_nat_gateway      = true
+  single_nat_gateway      = true
+  enable_dns_hostnames    = true
+  enable_dns_support      = true
   map_public_ip_on_launch = false
 
   # Where the AWS Load Balancer Controller places the Cilium ingress NLB.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using NutritionAspire.Tests;
 using YamlDotNet.RepresentationModel;
 
@@ -41,6 +42,15 @@ public sealed class ChartDefaults
 
     /// <summary>The default at a path as written in the data (a JSON scalar, {}, [], open or read), or null.</summary>
     public string? Default(string path) => entries.GetValueOrDefault(path);
+
+    /// <summary>A scalar of the values, else the chart's default (JSON strings unquoted), or null.</summary>
+    public string? Effective(YamlMappingNode values, string path) =>
+        EksFolder.Scalar(values, path) ?? Default(path) switch
+        {
+            null => null,
+            ['"', ..] and var text => JsonSerializer.Deserialize<string>(text),
+            var text => text,
+        };
 
     /// <summary>Whether the chart uses a key at this path: one of its defaults, a map of them, or under a map it takes whole.</summary>
     public bool Uses(IReadOnlyList<string> keys)

@@ -94,9 +94,9 @@ public sealed partial class EksUpstreamTests
         {
             // ENI garbage collection is on by default and then lists the ENIs by tag.
             "eni-gc" => true,
-            "release-excess-ips" => Effective(cilium, defaults, "eni.awsReleaseExcessIPs") == "true",
+            "release-excess-ips" => defaults.Effective(cilium, "eni.awsReleaseExcessIPs") == "true",
             "instance-tags-filter" => EksFolder.Node(cilium, "eni.instanceTagsFilter") is YamlSequenceNode { Children.Count: > 0 },
-            "ipv6" => Effective(cilium, defaults, "ipv6.enabled") == "true",
+            "ipv6" => defaults.Effective(cilium, "ipv6.enabled") == "true",
             _ => throw new InvalidOperationException($"The ENI documentation names a feature this check does not know: {feature}; decide whether it is used."),
         }).ToList();
 
@@ -142,8 +142,8 @@ public sealed partial class EksUpstreamTests
 
         Assert.NotNull(EksFolder.Scalar(loki, "loki.limits_config.retention_period"));
         // Without retention_enabled the compactor never deletes; with it, Loki 3 requires the store of delete requests.
-        Assert.Equal("true", Effective(loki, defaults, "loki.compactor.retention_enabled"));
-        Assert.Equal("s3", Effective(loki, defaults, "loki.compactor.delete_request_store"));
+        Assert.Equal("true", defaults.Effective(loki, "loki.compactor.retention_enabled"));
+        Assert.Equal("s3", defaults.Effective(loki, "loki.compactor.delete_request_store"));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed partial class EksUpstreamTests
         var defaults = ChartDefaults.Load("alloy", EksFolder.ChartVersions(files)["alloy"]);
         var configuration = EksFolder.Scalar(alloy, "alloy.configMap.content")!;
 
-        Assert.True(Effective(alloy, defaults, "controller.type") != "daemonset" || NodeScopedDiscovery().IsMatch(configuration),
+        Assert.True(defaults.Effective(alloy, "controller.type") != "daemonset" || NodeScopedDiscovery().IsMatch(configuration),
             "Alloy runs on every node: each instance must discover only its node's pods, or every line is shipped once per node.");
     }
 
@@ -183,15 +183,6 @@ public sealed partial class EksUpstreamTests
             ? values.EnumerateArray().Select(v => ValuesFile().Match(v.GetString()!)).Where(m => m.Success).Select(m => m.Groups["file"].Value)
             : [];
 
-    /// <summary>A scalar of the values file, else the chart's default (JSON strings unquoted).</summary>
-    private static string? Effective(YamlMappingNode values, ChartDefaults chart, string path) =>
-        EksFolder.Scalar(values, path) ?? chart.Default(path) switch
-        {
-            null => null,
-            ['"', ..] and var text => JsonSerializer.Deserialize<string>(text),
-            var text => text,
-        };
-
     /// <summary>
     /// The components that claim persistent volumes with these values: a persistence switch that is on (values or
     /// default) in a component that runs (no enabled: false, no replicas: 0 on it or above it), or a volumeClaimTemplate.
@@ -200,11 +191,11 @@ public sealed partial class EksUpstreamTests
     {
         var switches = chart.Paths.Where(path => path.EndsWith(".persistence.enabled", StringComparison.Ordinal)
             || path.EndsWith(".persistence.volumeClaimsEnabled", StringComparison.Ordinal));
-        foreach (var path in switches.Where(path => Effective(values, chart, path) == "true"))
+        foreach (var path in switches.Where(path => chart.Effective(values, path) == "true"))
         {
             var component = ValuesPath.Split(path).SkipLast(2).ToList();
             var runs = Enumerable.Range(1, component.Count).Select(length => ValuesPath.Join(component.Take(length)))
-                .All(owner => Effective(values, chart, owner + ".enabled") != "false" && Effective(values, chart, owner + ".replicas") != "0");
+                .All(owner => chart.Effective(values, owner + ".enabled") != "false" && chart.Effective(values, owner + ".replicas") != "0");
             if (runs)
             {
                 yield return ValuesPath.Join(component);

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Refreshes the upstream data the infrastructure tests check manifests/eks against.
 
-For every helm_release of manifests/eks it writes charts/<chart>-<version>.tsv: the key paths of the chart's default
-values at the pinned version (its own values.yaml and those of the subcharts it packages, under their alias), and
-the maps the chart renders verbatim with toYaml. For the pinned Cilium it writes cilium-<version>-eni-iam.txt: the
+For every helm_release of manifests/eks that takes values it writes charts/<chart>-<version>.tsv: the key paths of the
+chart's default values at the pinned version (its own values.yaml and those of the subcharts it packages, under their
+alias), and the maps the chart renders verbatim with toYaml. For every helm_release it writes
+charts/<chart>-<version>.kinds: the kinds of object the chart's templates and CRD files can create (subcharts
+included), which tell whether the release creates Services and whether it has pods to wait for. For the pinned Cilium it writes cilium-<version>-eni-iam.txt: the
 EC2 actions the Cilium operator needs in ENI mode, from the "Required Privileges" section of the Cilium
 documentation at that tag.
 
@@ -16,6 +18,9 @@ the Helm repository of its helm_release (the repository's index.yaml gives the a
 Documentation/network/concepts/ipam/eni.rst from github.com/cilium/cilium at tag v<version>. --chart NAME=PATH
 (a chart directory or .tgz, laid out as the packaged chart: Chart.yaml, values.yaml, templates/, charts/) and
 --eni-doc PATH use local copies instead. Needs Python 3, PyYAML, and node with the HCL parser of ../hcl installed.
+
+eks-kubernetes-versions.tsv (the EKS release calendar) and kubernetes-compatibility.tsv (the Kubernetes versions each
+pinned chart's project says it supports) are kept by hand, each line with its source: a moved pin needs its line.
 """
 
 import argparse
@@ -48,8 +53,6 @@ def main():
     local_charts = dict(entry.split("=", 1) for entry in options.chart)
 
     for release in helm_releases():
-        if not release["has_values"]:
-            continue
         name, version = release["chart"], release["version"]
         source = local_charts.get(name)
         if source:
@@ -60,7 +63,9 @@ def main():
             chart = load_chart(untar(download(origin)))
         if chart.meta.get("version") != version:
             sys.exit(f"{origin}: Chart.yaml says version {chart.meta.get('version')}, the pin is {version}")
-        write_chart_data(name, version, origin, chart)
+        write_kinds_data(name, version, origin, chart)
+        if release["has_values"]:
+            write_chart_data(name, version, origin, chart)
         if name == "cilium":
             doc_origin = ENI_DOC.format(version=version)
             text = read_text(options.eni_doc) if options.eni_doc else download(doc_origin).decode("utf-8")
@@ -89,15 +94,21 @@ def helm_releases():
 
 
 class Chart:
-    def __init__(self, meta, values, texts, subcharts):
-        self.meta, self.values, self.texts, self.subcharts = meta, values, texts, subcharts
+    def __init__(self, meta, values, templates, subcharts):
+        self.meta, self.values, self.templates, self.subcharts = meta, values, templates, subcharts
+
+    @property
+    def texts(self):
+        return [text for path, text in self.templates.items() if path.startswith("templates/")]
 
 
 def load_chart(files):
     """A chart from {relative path: bytes} with the chart folder stripped; packaged subcharts are loaded too."""
     meta = yaml.safe_load(files["Chart.yaml"])
     values = yaml.safe_load(files.get("values.yaml", b"")) or {}
-    texts = [data.decode("utf-8", "replace") for path, data in files.items() if path.startswith("templates/")]
+    # templates/ is rendered; crds/ is installed as it is, before the templates.
+    templates = {path: data.decode("utf-8", "replace") for path, data in files.items()
+                 if path.startswith(("templates/", "crds/"))}
     subcharts = {}
     for path, data in files.items():
         parts = path.split("/")
@@ -110,7 +121,7 @@ def load_chart(files):
         if "Chart.yaml" in inner:
             sub = load_chart(inner)
             subcharts[sub.meta["name"]] = sub
-    return Chart(meta, values, texts, subcharts)
+    return Chart(meta, values, templates, subcharts)
 
 
 def read_source(path):
@@ -263,6 +274,36 @@ def write_chart_data(name, version, origin, chart):
     folder = os.path.join(HERE, "charts")
     remove_other_versions(folder, re.compile(re.escape(name) + r"-\d.*\.tsv"), f"{name}-{version}.tsv")
     write(os.path.join(folder, f"{name}-{version}.tsv"), lines)
+
+
+KIND = re.compile(r"^kind:\s*[\"']?([A-Za-z]+)[\"']?\s*$", re.M)
+
+
+def chart_kinds(chart, prefix=""):
+    """(kind, file) for every kind: line of the chart's templates and CRD files, and of its packaged subcharts."""
+    found = set()
+    for path, text in chart.templates.items():
+        found.update((kind, prefix + path) for kind in KIND.findall(text))
+    for dependency in chart.meta.get("dependencies") or []:
+        sub = chart.subcharts.get(dependency["name"])
+        if sub is None:
+            sys.exit(f"{chart.meta['name']}: the subchart {dependency['name']} is not packaged with it")
+        found.update(chart_kinds(sub, f"{prefix}charts/{dependency.get('alias') or dependency['name']}/"))
+    return found
+
+
+def write_kinds_data(name, version, origin, chart):
+    lines = [
+        f"# {name} {version}: the kinds of object its templates and CRD files can create (subcharts included), one",
+        "# per line: kind<TAB>file. Whether one is created depends on the values; a kind listed here is one the chart",
+        "# can create.",
+        f"# Source: {origin}",
+        "# Generated by refresh.py; do not edit.",
+    ]
+    lines += [f"{kind}\t{path}" for kind, path in sorted(chart_kinds(chart))]
+    folder = os.path.join(HERE, "charts")
+    remove_other_versions(folder, re.compile(re.escape(name) + r"-\d.*\.kinds"), f"{name}-{version}.kinds")
+    write(os.path.join(folder, f"{name}-{version}.kinds"), lines)
 
 
 def write_eni_data(version, origin, text):
