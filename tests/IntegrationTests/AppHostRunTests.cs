@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using NutritionAspire.Tests;
+
+namespace NutritionAspire.IntegrationTests;
+
+/// <summary>
+/// The AppHost as developers start it, in a process of its own: F5 from an IDE, and <c>dotnet run</c> on a machine
+/// whose container engine is not running. In the shared collection so that one AppHost starts at a time.
+/// </summary>
+[Collection(SharedNutritionApp.Name)]
+public sealed class AppHostRunTests
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(60);
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task UnderAnIdeEveryServiceIsRunByTheIdeWithNoArgumentsAndTheSystemAnswers()
+    {
+        await using var ide = await FakeIde.StartAsync(Cancellation);
+        await using var appHost = AppHostProcess.Start(new Dictionary<string, string>(ide.Environment.Concat(ContainerEngines.UnreachableEnvironment)));
+
+        await appHost.WaitForOutputAsync(AppHostProcess.StartedLine, s_startTimeout, Cancellation);
+
+        var projects = ide.Requests
+            .Select(request => Assert.Single(request["launch_configurations"]!.AsArray(), IsProject)!.AsObject())
+            .ToList();
+        Assert.Equal(
+            NutritionServiceProjects().Order(StringComparer.Ordinal),
+            projects.Select(launch => Path.GetFullPath((string)launch["project_path"]!)).Order(StringComparer.Ordinal));
+        Assert.All(projects, launch => Assert.Equal("Debug", (string?)launch["mode"]));
+        Assert.All(ide.Requests, request => Assert.True(request["args"] is null or JsonArray { Count: 0 }, $"stray arguments: {request["args"]}"));
+
+        var healthApi = new Uri(Environment(ide.Requests.Single(request => IsHealthApi(request)))["ASPNETCORE_URLS"].Split(';')[0]);
+        using var http = new HttpClient { BaseAddress = healthApi, Timeout = TimeSpan.FromSeconds(30) };
+        await Eventually.ReturnsAsync(async token => await IsReadyAsync(http, token) ? "ready" : null,
+            s_startTimeout, () => "health-api run by the IDE never became ready", Cancellation);
+        using var response = await http.PostAsync("/calculator", new StringContent(WorkedExample.Request, Encoding.UTF8, "application/json"), Cancellation);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(WorkedExample.ResponseWithoutId, WorkedExample.WithoutId(await response.Content.ReadAsStringAsync(Cancellation)));
+
+        Assert.Equal(0, await appHost.TerminateAsync(s_stopTimeout, Cancellation));
+        Assert.DoesNotContain("fail:", appHost.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutAContainerEngineTheRunReportsStartedSaysWhatIsLeftOutAndStopsCleanlyOnSigterm()
+    {
+        await using var appHost = AppHostProcess.Start(ContainerEngines.UnreachableEnvironment);
+
+        await appHost.WaitForOutputAsync(AppHostProcess.StartedLine, s_startTimeout, Cancellation);
+
+        Assert.Contains("No container engine (docker is not running", appHost.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await appHost.TerminateAsync(s_stopTimeout, Cancellation));
+        Assert.DoesNotContain("fail:", appHost.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/readiness", cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            // Not listening yet: the IDE reports a run session started as soon as its process is.
+            return false;
+        }
+    }
+
+    private static bool IsProject(JsonNode? launch) => (string?)launch?["type"] is "project";
+
+    private static bool IsHealthApi(JsonObject request) =>
+        request["launch_configurations"]!.AsArray().Any(launch => ((string)launch!["project_path"]!).EndsWith("Health.Api.csproj", StringComparison.Ordinal));
+
+    private static Dictionary<string, string> Environment(JsonObject request) =>
+        request["env"]!.AsArray().ToDictionary(variable => (string)variable!["name"]!, variable => (string)variable!["value"]!);
+
+    private static IEnumerable<string> NutritionServiceProjects() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "services"), "*.csproj", SearchOption.AllDirectories)
+            .Where(path => path.EndsWith(".Grpc.csproj", StringComparison.Ordinal) || path.EndsWith("Health.Api.csproj", StringComparison.Ordinal))
+            .Select(Path.GetFullPath);
+}
