@@ -15,6 +15,9 @@ public sealed class AppHostRunTests
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Under <c>dotnet watch</c> every service is built once more before it starts, seven builds on a small machine.</summary>
+    private static readonly TimeSpan s_watchTimeout = TimeSpan.FromMinutes(6);
+
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -56,6 +59,48 @@ public sealed class AppHostRunTests
         Assert.Contains("No container engine (docker is not running", appHost.Output, StringComparison.Ordinal);
         Assert.Equal(0, await appHost.TerminateAsync(s_stopTimeout, Cancellation));
         Assert.DoesNotContain("fail:", appHost.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnderDotnetWatchAChangedServiceIsRebuiltAndRestarted()
+    {
+        // What `dotnet watch --project AppHost` gives the AppHost: services are then run by `dotnet watch` too.
+        await using var appHost = AppHostProcess.Start(new Dictionary<string, string>(
+            ContainerEngines.UnreachableEnvironment.Append(new("DOTNET_WATCH", "1"))));
+        await appHost.WaitForOutputAsync(AppHostProcess.StartedLine, s_watchTimeout, Cancellation);
+        var water = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcess(appHost)), s_watchTimeout,
+            () => "water-grpc is not running", Cancellation);
+        Assert.Contains(LinuxProcesses.Tree(appHost.Id), pid => LinuxProcesses.CommandLine(pid) is ["dotnet", "watch", ..]);
+
+        // A saved source file (its content unchanged, so the repository is too).
+        File.SetLastWriteTimeUtc(Path.Combine(RepositoryPaths.Root, "services", "Water.Grpc", "WaterGrpcService.cs"), DateTime.UtcNow);
+
+        var restarted = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcess(appHost) is { } pid && pid != water ? pid : null),
+            s_watchTimeout, () => "water-grpc was not restarted", Cancellation);
+        var address = LinuxProcesses.EnvironmentOf(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture))["Kestrel__Endpoints__http__Url"];
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        await Eventually.ReturnsAsync(async token => await IsHealthyAsync(http, token) ? "healthy" : null,
+            s_watchTimeout, () => "the restarted water-grpc never answered /healthz", Cancellation);
+    }
+
+    /// <summary>The id of water-grpc's own process in the AppHost's tree (the program, not the tools that run it).</summary>
+    private static string? WaterProcess(AppHostProcess appHost) =>
+        LinuxProcesses.Tree(appHost.Id)
+            .Where(pid => LinuxProcesses.CommandLine(pid) is [var program, ..] && Path.GetFileName(program) == "Water.Grpc")
+            .Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+
+    private static async Task<bool> IsHealthyAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync("/healthz", cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> IsReadyAsync(HttpClient http, CancellationToken cancellationToken)

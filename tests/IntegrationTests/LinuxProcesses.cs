@@ -37,6 +37,23 @@ public static class LinuxProcesses
         }
     }
 
+    /// <summary>The process's environment variables; empty once it has exited.</summary>
+    public static IReadOnlyDictionary<string, string> EnvironmentOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                .Select(variable => variable.Split('=', 2))
+                .Where(pair => pair.Length == 2)
+                .GroupBy(pair => pair[0], StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Last()[1], StringComparer.Ordinal);
+        }
+        catch (IOException)
+        {
+            return new Dictionary<string, string>();
+        }
+    }
+
     /// <summary>Every listening TCP socket of the machine, IPv4 and IPv6.</summary>
     public static IReadOnlyList<IPEndPoint> ListeningSockets() =>
         [.. ReadSockets("/proc/net/tcp").Select(socket => socket.Address), .. ReadSockets("/proc/net/tcp6").Select(socket => socket.Address)];
