@@ -114,10 +114,33 @@ public static class Extensions
         }
     }
 
-    private static void AddDefaultHealthChecks(this IHostApplicationBuilder builder) =>
+    private static void AddDefaultHealthChecks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<WarmUp>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WarmUp>());
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live])
             .AddCheck<LifetimeHealthCheck>("lifetime", tags: [HealthTags.Ready]);
+    }
+
+    /// <summary>
+    /// Before the service reports ready, sends <paramref name="send"/> to its own HTTP address through its whole
+    /// pipeline (<see cref="WarmUp"/>), with an unsampled trace context and its own client instrumentation suppressed.
+    /// </summary>
+    public static TBuilder AddHttpWarmUp<TBuilder>(this TBuilder builder, Func<HttpClient, CancellationToken, Task> send)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton(new WarmUpRequest(
+            async (address, cancellationToken) =>
+            {
+                using var suppressed = SuppressInstrumentationScope.Begin();
+                using var client = new HttpClient { BaseAddress = address, Timeout = WarmUp.Limit };
+                client.DefaultRequestHeaders.Add("traceparent", WarmUp.UnsampledTraceParent());
+                await send(client, cancellationToken);
+            },
+            addresses => addresses.FirstOrDefault(address => address.Scheme == Uri.UriSchemeHttp)));
+        return builder;
+    }
 
     /// <summary>Maps <c>/metrics</c> (Prometheus text format) in every environment.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -10,8 +11,10 @@ using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NutritionAspire;
 using NutritionAspire.Contracts;
 using NutritionAspire.ServiceDefaults;
+using OpenTelemetry;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Microsoft.Extensions.Hosting;
@@ -63,6 +66,33 @@ public static class GrpcServerExtensions
             : Results.Text("unhealthy", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;
     }
+
+    /// <summary>
+    /// Before the service reports ready, makes <paramref name="call"/> to its own gRPC endpoint (the Kestrel endpoint
+    /// named <c>grpc</c>) through its whole pipeline (<see cref="WarmUp"/>), with an unsampled trace context.
+    /// </summary>
+    public static TBuilder AddGrpcWarmUp<TBuilder>(this TBuilder builder, Func<CallInvoker, CallOptions, Task> call)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddSingleton(new WarmUpRequest(
+            async (address, cancellationToken) =>
+            {
+                using var suppressed = SuppressInstrumentationScope.Begin();
+                using var channel = GrpcChannel.ForAddress(address);
+                var headers = new Metadata { { "traceparent", WarmUp.UnsampledTraceParent() } };
+                await call(channel.CreateCallInvoker(), new CallOptions(headers, DateTime.UtcNow + WarmUp.Limit, cancellationToken));
+            },
+            addresses => configuration[$"Kestrel:Endpoints:{ResourceNames.GrpcEndpoint}:Url"] is { } url
+                && BindingPort(url) is { } port
+                    ? addresses.FirstOrDefault(address => address.Port == port)
+                    : null));
+        return builder;
+    }
+
+    /// <summary>The port of a Kestrel endpoint URL such as <c>http://*:30000</c>, which <see cref="Uri"/> does not parse.</summary>
+    private static int? BindingPort(string url) =>
+        int.TryParse(url[(url.LastIndexOf(':') + 1)..].TrimEnd('/'), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : null;
 
     private static readonly object[] s_statusCodeTags = [.. Enum.GetValues<StatusCode>().Select(code => (object)(int)code)];
 

@@ -1,10 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts;
 using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Bmr;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.BmrGrpc);
 builder.AddGrpcServiceDefaults(BMRService.Descriptor);
+builder.AddGrpcWarmUp((invoker, options) => new BMRService.BMRServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Bmr, options).ResponseAsync);
 
 var app = builder.Build();
 app.MapStrictGrpcService<BmrGrpcService>(BMRService.BindService);

@@ -1,10 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts;
 using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Imc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.ImcGrpc);
 builder.AddGrpcServiceDefaults(IMCService.Descriptor);
+builder.AddGrpcWarmUp((invoker, options) => new IMCService.IMCServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Imc, options).ResponseAsync);
 
 var app = builder.Build();
 app.MapStrictGrpcService<ImcGrpcService>(IMCService.BindService);

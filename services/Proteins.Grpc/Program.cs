@@ -1,10 +1,12 @@
 using NutritionAspire;
+using NutritionAspire.Contracts;
 using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Proteins;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.ProteinsGrpc);
 builder.AddGrpcServiceDefaults(ProteinsService.Descriptor);
+builder.AddGrpcWarmUp((invoker, options) => new ProteinsService.ProteinsServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Proteins, options).ResponseAsync);
 
 var app = builder.Build();
 app.MapStrictGrpcService<ProteinsGrpcService>(ProteinsService.BindService);

@@ -30,6 +30,12 @@ public static class CalculatorEndpoints
         builder.Services.AddSingleton<NutritionCalculator>();
         builder.Services.AddSingleton<CalculationMetrics>();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CalculatorJsonContext.Default));
+        builder.AddHttpWarmUp(async (client, cancellationToken) =>
+        {
+            using var body = new StringContent(WorkedExample.Request, System.Text.Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync("/calculator", body, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        });
         return builder;
     }
 
