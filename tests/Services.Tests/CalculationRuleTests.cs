@@ -4,6 +4,7 @@ using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.Water;
+using Example = NutritionAspire.Contracts.WorkedExample;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -13,11 +14,9 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WorkedExampleBasalMetabolismMatchesTheContractBitForBit()
     {
-        var result = BasalMetabolicRate.Calculate("M", 90.0, 1.77, 26, "very_active");
+        var result = BasalMetabolicRate.Calculate(Example.Gender, Example.Weight, Example.Height, Example.Age, Example.Activity);
 
-        Assert.Equal(2011.7, result.Bmr);
-        Assert.Equal(3470.1825000000003, result.Necessity);
-        Assert.Equal("3470.1825000000003", result.Necessity.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((Example.Bmr, Example.Necessity), (result.Bmr, result.Necessity));
     }
 
     [Theory]
@@ -139,10 +138,9 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WorkedExampleImcIsOverweight()
     {
-        var result = BodyMassIndex.Calculate(90.0, 1.77);
+        var result = BodyMassIndex.Calculate(Example.Weight, Example.Height);
 
-        Assert.Equal(28.72737719046251, result.Imc);
-        Assert.Equal("overweight", result.Class);
+        Assert.Equal((Example.Imc, Example.ImcClass), (result.Imc, result.Class));
     }
 
     [Theory]
@@ -170,8 +168,8 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WaterIs35MillilitresPerKilogram()
     {
-        Assert.Equal(new WaterIntake(3150, "ml"), DailyWater.Calculate(90.0, 1.77));
-        Assert.Equal(70.5 * 35, DailyWater.Calculate(70.5, 1.6).Value);
+        Assert.Equal(new WaterIntake(Example.WaterMillilitres, "ml"), DailyWater.Calculate(Example.Weight, Example.Height));
+        Assert.Equal(2467.5, DailyWater.Calculate(70.5, 1.6).Value);
     }
 
     [Theory]
@@ -187,11 +185,9 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WorkedExampleCalorieTargets()
     {
-        var result = CalorieTargets.Calculate(3470.1825000000003);
+        var result = CalorieTargets.Calculate(Example.Necessity);
 
-        Assert.Equal(3470.1825000000003, result.Maintain);
-        Assert.Equal(3123.1642500000003, result.Loss);
-        Assert.Equal(4511.237250000001, result.Gain);
+        Assert.Equal((Example.CaloriesToMaintain, Example.CaloriesToLose, Example.CaloriesToGain), (result.Maintain, result.Loss, result.Gain));
     }
 
     [Theory]
