@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using NutritionAspire.Contracts;
+using NutritionAspire;
 using NutritionAspire.ServiceDefaults;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 

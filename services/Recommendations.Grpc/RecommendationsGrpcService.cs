@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using NutritionAspire.Contracts;
 using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.ServiceDefaults;
 using CaloriesClient = NutritionAspire.Contracts.Calories.CaloriesService.CaloriesServiceClient;

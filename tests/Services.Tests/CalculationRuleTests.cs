@@ -1,6 +1,5 @@
 using NutritionAspire.Bmr;
 using NutritionAspire.Calories;
-using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.Water;

@@ -13,7 +13,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NutritionAspire.Bmr;
 using NutritionAspire.Calories;
-using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.Recommendations;
