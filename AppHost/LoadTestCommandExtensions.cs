@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using NutritionAspire.Contracts;
 using NutritionAspire.LoadTesting;
 
 namespace NutritionAspire.AppHost;
@@ -39,10 +40,10 @@ internal static partial class LoadTestCommandExtensions
         {
             // The address clients use locally, through the orchestrator's proxy like any other request.
             var target = new Uri(endpoint.Url);
-            LogStarting(context.Logger, CalculatorLoad.Path, target, options.Connections, options.Duration);
+            LogStarting(context.Logger, WorkedExample.Path, target, options.Connections, options.Duration);
 
-            await using var run = LoadRun.Open(HttpLoadConnection.PostJson(target, CalculatorLoad.Path, CalculatorLoad.Body), options.Connections);
-            var result = await run.RunAsync($"{ResourceNames.HealthApi} POST {CalculatorLoad.Path}", options.Duration, context.CancellationToken);
+            await using var run = LoadRun.Open(HttpLoadConnection.PostJson(target, WorkedExample.Path, WorkedExample.Request), options.Connections);
+            var result = await run.RunAsync($"{ResourceNames.HealthApi} POST {WorkedExample.Path}", options.Duration, context.CancellationToken);
             var table = LoadReport.Format([result]);
             foreach (var line in table.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -55,7 +56,7 @@ internal static partial class LoadTestCommandExtensions
                 : CommandResults.Failure($"No request succeeded: {result.FirstError ?? "no answer"}");
         }, new CommandOptions
         {
-            Description = $"POST {CalculatorLoad.Path} for {options.Duration.TotalSeconds:0} s over {options.Connections} connections; the table goes to the console.",
+            Description = $"POST {WorkedExample.Path} for {options.Duration.TotalSeconds:0} s over {options.Connections} connections; the table goes to the console.",
             IconName = "TopSpeed",
             UpdateState = context => context.ResourceSnapshot.HealthStatus == HealthStatus.Healthy
                 ? ResourceCommandState.Enabled

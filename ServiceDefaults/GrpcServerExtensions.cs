@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NutritionAspire;
-using NutritionAspire.Contracts;
 using NutritionAspire.ServiceDefaults;
 using OpenTelemetry;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;

@@ -36,39 +36,12 @@ public sealed partial class WarmUp(
     {
         try
         {
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            var started = new TaskCompletionSource<List<(WarmUpRequest Request, Uri Address)>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult(WhatToWarm())))
             {
-                await started.Task.WaitAsync(stoppingToken);
+                var targets = await started.Task.WaitAsync(stoppingToken);
+                await WarmAsync(targets, stoppingToken);
             }
-
-            var addresses = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-                .Select(address => Uri.TryCreate(address, UriKind.Absolute, out var uri) ? ToLoopback(uri) : null)
-                .OfType<Uri>()
-                .ToList();
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            limit.CancelAfter(Limit);
-            var timestamp = Stopwatch.GetTimestamp();
-            foreach (var request in requests)
-            {
-                if (request.SelectAddress(addresses) is not { } address)
-                {
-                    // Not listening on a socket (an in-memory test server): nothing to warm.
-                    continue;
-                }
-
-                try
-                {
-                    await request.Send(address, limit.Token);
-                }
-                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogWarmUpFailed(logger, address, exception.Message);
-                }
-            }
-
-            var elapsed = Stopwatch.GetElapsedTime(timestamp);
-            LogWarmedUp(logger, elapsed.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -78,6 +51,55 @@ public sealed partial class WarmUp(
         {
             _done.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Each request with the address it goes to, read as the host reports started. With none (an in-memory test
+    /// server listens on no socket), the service is ready at once, before the start is reported.
+    /// </summary>
+    private List<(WarmUpRequest Request, Uri Address)> WhatToWarm()
+    {
+        var addresses = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(address => Uri.TryCreate(address, UriKind.Absolute, out var uri) ? ToLoopback(uri) : null)
+            .OfType<Uri>()
+            .ToList();
+        var targets = requests
+            .Select(request => (Request: request, Address: request.SelectAddress(addresses)))
+            .Where(target => target.Address is not null)
+            .Select(target => (target.Request, target.Address!))
+            .ToList();
+        if (targets.Count == 0)
+        {
+            _done.TrySetResult();
+        }
+
+        return targets;
+    }
+
+    private async Task WarmAsync(List<(WarmUpRequest Request, Uri Address)> targets, CancellationToken stoppingToken)
+    {
+        if (targets.Count == 0)
+        {
+            return;
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        limit.CancelAfter(Limit);
+        var timestamp = Stopwatch.GetTimestamp();
+        foreach (var (request, address) in targets)
+        {
+            try
+            {
+                await request.Send(address, limit.Token);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogWarmUpFailed(logger, address, exception.Message);
+            }
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(timestamp);
+        LogWarmedUp(logger, elapsed.TotalMilliseconds);
     }
 
     /// <summary>A wildcard or localhost address as one the service can connect to from inside.</summary>

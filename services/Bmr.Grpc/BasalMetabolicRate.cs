@@ -1,5 +1,4 @@
 using System.Globalization;
-using NutritionAspire.Contracts;
 
 namespace NutritionAspire.Bmr;
 

@@ -6,7 +6,7 @@ using NutritionAspire.Calories;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.CaloriesGrpc);
 builder.AddGrpcServiceDefaults(CaloriesService.Descriptor);
-builder.AddGrpcWarmUp((invoker, options) => new CaloriesService.CaloriesServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Calories, options).ResponseAsync);
+builder.AddGrpcWarmUp((invoker, options) => new CaloriesService.CaloriesServiceClient(invoker).SayHelloAsync(WorkedExample.CaloriesRequest, options).ResponseAsync);
 
 var app = builder.Build();
 app.MapStrictGrpcService<CaloriesGrpcService>(CaloriesService.BindService);

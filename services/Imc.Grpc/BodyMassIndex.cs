@@ -1,4 +1,3 @@
-using NutritionAspire.Contracts;
 
 namespace NutritionAspire.Imc;
 

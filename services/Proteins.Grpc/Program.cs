@@ -6,7 +6,7 @@ using NutritionAspire.Proteins;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.ProteinsGrpc);
 builder.AddGrpcServiceDefaults(ProteinsService.Descriptor);
-builder.AddGrpcWarmUp((invoker, options) => new ProteinsService.ProteinsServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Proteins, options).ResponseAsync);
+builder.AddGrpcWarmUp((invoker, options) => new ProteinsService.ProteinsServiceClient(invoker).SayHelloAsync(WorkedExample.ProteinsRequest, options).ResponseAsync);
 
 var app = builder.Build();
 app.MapStrictGrpcService<ProteinsGrpcService>(ProteinsService.BindService);

@@ -10,7 +10,7 @@ using NutritionAspire.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.RecommendationsGrpc);
 builder.AddGrpcServiceDefaults(RecomendationsService.Descriptor);
-builder.AddGrpcWarmUp((invoker, options) => new RecomendationsService.RecomendationsServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Recommendations, options).ResponseAsync);
+builder.AddGrpcWarmUp((invoker, options) => new RecomendationsService.RecomendationsServiceClient(invoker).SayHelloAsync(WorkedExample.RecommendationsRequest, options).ResponseAsync);
 builder.AddGrpcDependency(ResourceNames.WaterGrpc, "WATER_SERVICE_ENDPOINT", channel => new WaterService.WaterServiceClient(channel));
 builder.AddGrpcDependency(ResourceNames.ProteinsGrpc, "PROTEINS_SERVICE_ENDPOINT", channel => new ProteinsService.ProteinsServiceClient(channel));
 builder.AddGrpcDependency(ResourceNames.CaloriesGrpc, "CALORIES_SERVICE_ENDPOINT", channel => new CaloriesService.CaloriesServiceClient(channel));

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using NutritionAspire.Contracts;
 using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.ServiceDefaults;
 using CaloriesClient = NutritionAspire.Contracts.Calories.CaloriesService.CaloriesServiceClient;
@@ -38,7 +37,7 @@ public sealed class RecommendationsGrpcService(
         catch (DependencyFailedException failure) when (failure.Status.StatusCode == StatusCode.InvalidArgument)
         {
             // The dependency refused values of this request: the caller's data, named by this request's own fields.
-            throw new InvalidInputException($"{failure.Dependency}: {failure.Status.Detail}", OwnFields(failure));
+            throw new InvalidInputException($"{failure.Dependency}: {failure.Status.Detail}", s_fieldsSent.OwnFields(failure));
         }
         catch (DependencyFailedException failure)
         {
@@ -60,21 +59,13 @@ public sealed class RecommendationsGrpcService(
     }
 
     /// <summary>
-    /// This request's fields behind the dependency's refused fields (calories-grpc's <c>necessity</c> is this request's
-    /// <c>calories</c>); all the fields the dependency was sent when it named none.
+    /// Each dependency's request fields and the field of this request each is taken from (calories-grpc's
+    /// <c>necessity</c> is this request's <c>calories</c>).
     /// </summary>
-    private static string[] OwnFields(DependencyFailedException failure)
+    private static readonly DependencyFieldMap s_fieldsSent = new(new()
     {
-        var sent = s_fieldsSent[failure.Dependency];
-        var named = failure.InvalidFields.Select(field => sent.GetValueOrDefault(field)).OfType<string>().Distinct().ToArray();
-        return named.Length > 0 ? named : [.. sent.Values.Distinct()];
-    }
-
-    /// <summary>Each dependency's request fields and the field of this request each is taken from.</summary>
-    private static readonly Dictionary<string, Dictionary<string, string>> s_fieldsSent = new()
-    {
-        [ResourceNames.WaterGrpc] = new() { ["weight"] = "weight", ["height"] = "height" },
-        [ResourceNames.ProteinsGrpc] = new() { ["weight"] = "weight" },
-        [ResourceNames.CaloriesGrpc] = new() { ["necessity"] = "calories" },
-    };
+        [ResourceNames.WaterGrpc] = new() { ["weight"] = ["weight"], ["height"] = ["height"] },
+        [ResourceNames.ProteinsGrpc] = new() { ["weight"] = ["weight"] },
+        [ResourceNames.CaloriesGrpc] = new() { ["necessity"] = ["calories"] },
+    });
 }

@@ -6,7 +6,7 @@ using NutritionAspire.Water;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.WaterGrpc);
 builder.AddGrpcServiceDefaults(WaterService.Descriptor);
-builder.AddGrpcWarmUp((invoker, options) => new WaterService.WaterServiceClient(invoker).SayHelloAsync(WorkedExampleRequests.Water, options).ResponseAsync);
+builder.AddGrpcWarmUp((invoker, options) => new WaterService.WaterServiceClient(invoker).SayHelloAsync(WorkedExample.WaterRequest, options).ResponseAsync);
 
 var app = builder.Build();
 app.MapStrictGrpcService<WaterGrpcService>(WaterService.BindService);

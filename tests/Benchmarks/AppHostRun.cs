@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NutritionAspire.Contracts;
 using NutritionAspire.LoadTesting;
 using NutritionAspire.Tests;
 
@@ -37,7 +38,7 @@ internal static class AppHostRun
         try
         {
             var idle = services.ToDictionary(service => service.Name, service => service.ResidentBytes);
-            var chain = HttpLoadConnection.PostJson(s_healthApi, CalculatorLoad.Path, CalculatorLoad.Body);
+            var chain = HttpLoadConnection.PostJson(s_healthApi, WorkedExample.Path, WorkedExample.Request);
             var runs = new List<RunReport>
             {
                 await Benchmark.LoadAsync("AppHost: chain POST /calculator", chain, options.Connections, services, options, cancellationToken),

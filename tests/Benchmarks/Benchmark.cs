@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using NutritionAspire.Contracts;
 using NutritionAspire.LoadTesting;
 using NutritionAspire.Tests;
 
@@ -84,11 +85,11 @@ internal static class Benchmark
         // The first answer opens the channels along the chain, and proves it is whole before anything is measured.
         await Readiness.WaitAsync(services.Processes, (http, token) => Readiness.PostsOkAsync(http, services.HealthApi, token), s_startTimeout, cancellationToken);
 
-        var chain = HttpLoadConnection.PostJson(services.HealthApi, CalculatorLoad.Path, CalculatorLoad.Body);
-        var bare = HttpLoadConnection.PostJson(bareChain.Front, CalculatorLoad.Path, CalculatorLoad.Body);
+        var chain = HttpLoadConnection.PostJson(services.HealthApi, WorkedExample.Path, WorkedExample.Request);
+        var bare = HttpLoadConnection.PostJson(bareChain.Front, WorkedExample.Path, WorkedExample.Request);
         var runs = new List<RunReport>
         {
-            await LoadAsync("single-hop reference", HttpLoadConnection.PostJson(singleHopUri, CalculatorLoad.Path, CalculatorLoad.Body), options.Connections, [singleHop], options, cancellationToken),
+            await LoadAsync("single-hop reference", HttpLoadConnection.PostJson(singleHopUri, WorkedExample.Path, WorkedExample.Request), options.Connections, [singleHop], options, cancellationToken),
             await LoadAsync("chain POST /calculator", chain, options.Connections, services.Processes, options, cancellationToken),
             await LoadAsync("gRPC echo reference", () => new GrpcEchoConnection(echoUri), options.Connections, [echo], options, cancellationToken),
             await LoadAsync("chain, serial", chain, 1, services.Processes, options, cancellationToken),

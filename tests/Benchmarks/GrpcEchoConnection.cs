@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using NutritionAspire.Benchmarks.Echo;
+using NutritionAspire.Contracts;
 using NutritionAspire.LoadTesting;
 
 namespace NutritionAspire.Benchmarks;
@@ -11,7 +12,8 @@ internal sealed class GrpcEchoConnection(Uri server) : ILoadConnection
 
     private EchoService.EchoServiceClient Client => new(_channel);
 
-    private readonly Message _message = new() { Weight = 90, Height = 1.77, Text = "very_active" };
+    /// <summary>About the size of the chain's messages: the worked example's measures.</summary>
+    private readonly Message _message = new() { Weight = WorkedExample.Weight, Height = WorkedExample.Height, Text = WorkedExample.Activity };
 
     public async ValueTask<string?> SendAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using NutritionAspire.LoadTesting;
+using NutritionAspire.Contracts;
 
 namespace NutritionAspire.Benchmarks;
 
@@ -9,8 +9,8 @@ internal static class Readiness
     /// <summary>Whether <paramref name="server"/> answers the worked example with 200.</summary>
     public static async Task<bool> PostsOkAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
     {
-        using var content = new StringContent(CalculatorLoad.Body, Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(new Uri(server, CalculatorLoad.Path), content, cancellationToken);
+        using var content = new StringContent(WorkedExample.Request, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(server, WorkedExample.Path), content, cancellationToken);
         return response.StatusCode == HttpStatusCode.OK;
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NutritionAspire.LoadTesting;
+using NutritionAspire.Contracts;
 
 namespace NutritionAspire.Benchmarks;
 
@@ -18,13 +18,13 @@ internal static partial class WrkRunner
         Console.WriteLine($"  wrk {name}: {options.Connections} connections, {options.Duration.TotalSeconds:0} s");
         var script = Path.Combine(Path.GetTempPath(), $"nutrition-wrk-{Environment.ProcessId}.lua");
         await File.WriteAllTextAsync(script,
-            $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{CalculatorLoad.Body}'\n", cancellationToken);
+            $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = '{WorkedExample.Request}'\n", cancellationToken);
         try
         {
             var threads = Math.Min(Environment.ProcessorCount, options.Connections);
             var seconds = Math.Max(1, (int)Math.Round(options.Duration.TotalSeconds));
             var start = new ProcessStartInfo(wrk,
-                [$"-t{threads}", $"-c{options.Connections}", $"-d{seconds}s", "--latency", "-s", script, new Uri(server, CalculatorLoad.Path).ToString()])
+                [$"-t{threads}", $"-c{options.Connections}", $"-d{seconds}s", "--latency", "-s", script, new Uri(server, WorkedExample.Path).ToString()])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -1,9 +1,9 @@
 using NutritionAspire.Bmr;
 using NutritionAspire.Calories;
-using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.Water;
+using Example = NutritionAspire.Contracts.WorkedExample;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -13,19 +13,16 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WorkedExampleBasalMetabolismMatchesTheContractBitForBit()
     {
-        var result = BasalMetabolicRate.Calculate("M", 90.0, 1.77, 26, "very_active");
+        var result = BasalMetabolicRate.Calculate(Example.Gender, Example.Weight, Example.Height, Example.Age, Example.Activity);
 
-        Assert.Equal(2011.7, result.Bmr);
-        Assert.Equal(3470.1825000000003, result.Necessity);
-        Assert.Equal("3470.1825000000003", result.Necessity.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((Example.Bmr, Example.Necessity), (result.Bmr, result.Necessity));
     }
 
     [Theory]
     [InlineData("M")]
     [InlineData("m")]
     public void MaleFormulaIsChosenCaseInsensitively(string gender) =>
-        Assert.Equal(66 + (13.75 * 80) + (5.0 * (1.8 * 100)) - (6.8 * 40),
-            BasalMetabolicRate.Calculate(gender, 80, 1.8, 40, "sedentary").Bmr);
+        Assert.Equal(1794, BasalMetabolicRate.Calculate(gender, 80, 1.8, 40, "sedentary").Bmr);
 
     [Theory]
     [InlineData("F")]
@@ -35,23 +32,21 @@ public sealed class CalculationRuleTests
     {
         var result = BasalMetabolicRate.Calculate(gender, 90.0, 1.77, 0, "sedentary");
 
-        Assert.Equal(655 + (9.56 * 90.0) + (1.8 * (1.77 * 100)) - (4.7 * 0), result.Bmr);
-        Assert.Equal(1834.0, result.Bmr, 9);
+        Assert.Equal((1834, 2200.7999999999997), (result.Bmr, result.Necessity));
     }
 
     [Theory]
-    [InlineData("sedentary", 1.2)]
-    [InlineData("lightly_active", 1.375)]
-    [InlineData("moderately_active", 1.55)]
-    [InlineData("very_active", 1.725)]
-    [InlineData("extra_active", 1.9)]
-    [InlineData("EXTRA_ACTIVE", 1.9)]
-    public void NecessityIsBmrTimesTheActivityFactor(string activity, double factor)
+    [InlineData("sedentary", 2626.2)]
+    [InlineData("lightly_active", 3009.1875)]
+    [InlineData("moderately_active", 3392.175)]
+    [InlineData("very_active", 3775.1625000000004)]
+    [InlineData("extra_active", 4158.15)]
+    [InlineData("EXTRA_ACTIVE", 4158.15)]
+    public void NecessityIsBmrTimesTheActivityFactor(string activity, double necessity)
     {
         var result = BasalMetabolicRate.Calculate("M", 90.0, 1.77, 0, activity);
 
-        Assert.Equal(2188.5, result.Bmr);
-        Assert.Equal(2188.5 * factor, result.Necessity);
+        Assert.Equal((2188.5, necessity), (result.Bmr, result.Necessity));
     }
 
     [Fact]
@@ -114,10 +109,10 @@ public sealed class CalculationRuleTests
         Assert.Equal(["age"], Assert.Throws<InvalidInputException>(() => BasalMetabolicRate.Calculate("F", 90, 1.77, age, "sedentary")).Fields);
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(150)]
-    public void Age0WhichTheOriginalHealthApiSendsAnd150AreAccepted(long age) =>
-        Assert.Equal(655 + (9.56 * 90.0) + (1.8 * (1.77 * 100)) - (4.7 * age), BasalMetabolicRate.Calculate("F", 90, 1.77, age, "sedentary").Bmr);
+    [InlineData(0, 1834)]
+    [InlineData(150, 1129)]
+    public void Age0WhichTheOriginalHealthApiSendsAnd150AreAccepted(long age, double bmr) =>
+        Assert.Equal(bmr, BasalMetabolicRate.Calculate("F", 90, 1.77, age, "sedentary").Bmr);
 
     [Theory]
     [InlineData("M", 1, 1, 150)]
@@ -134,17 +129,17 @@ public sealed class CalculationRuleTests
     [Fact]
     public void TheLightestShortestPersonHasAPositiveBmrUpTo33AsAManAndAtEveryAgeAsAWoman()
     {
-        Assert.Equal(66 + (13.75 * 1.0) + (5.0 * (0.3 * 100)) - (6.8 * 33), BasalMetabolicRate.Calculate("M", 1, 0.3, 33, "sedentary").Bmr);
-        Assert.Equal(655 + (9.56 * 1.0) + (1.8 * (0.3 * 100)) - (4.7 * 150), BasalMetabolicRate.Calculate("F", 1, 0.3, 150, "sedentary").Bmr);
+        // docs/contract.md §3, worked values.
+        Assert.Equal(5.349999999999994, BasalMetabolicRate.Calculate("M", 1, 0.3, 33, "sedentary").Bmr);
+        Assert.Equal(13.559999999999945, BasalMetabolicRate.Calculate("F", 1, 0.3, 150, "sedentary").Bmr);
     }
 
     [Fact]
     public void WorkedExampleImcIsOverweight()
     {
-        var result = BodyMassIndex.Calculate(90.0, 1.77);
+        var result = BodyMassIndex.Calculate(Example.Weight, Example.Height);
 
-        Assert.Equal(28.72737719046251, result.Imc);
-        Assert.Equal("overweight", result.Class);
+        Assert.Equal((Example.Imc, Example.ImcClass), (result.Imc, result.Class));
     }
 
     [Theory]
@@ -172,8 +167,8 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WaterIs35MillilitresPerKilogram()
     {
-        Assert.Equal(new WaterIntake(3150, "ml"), DailyWater.Calculate(90.0, 1.77));
-        Assert.Equal(70.5 * 35, DailyWater.Calculate(70.5, 1.6).Value);
+        Assert.Equal(new WaterIntake(Example.WaterMillilitres, "ml"), DailyWater.Calculate(Example.Weight, Example.Height));
+        Assert.Equal(2467.5, DailyWater.Calculate(70.5, 1.6).Value);
     }
 
     [Theory]
@@ -189,11 +184,9 @@ public sealed class CalculationRuleTests
     [Fact]
     public void WorkedExampleCalorieTargets()
     {
-        var result = CalorieTargets.Calculate(3470.1825000000003);
+        var result = CalorieTargets.Calculate(Example.Necessity);
 
-        Assert.Equal(3470.1825000000003, result.Maintain);
-        Assert.Equal(3123.1642500000003, result.Loss);
-        Assert.Equal(4511.237250000001, result.Gain);
+        Assert.Equal((Example.CaloriesToMaintain, Example.CaloriesToLose, Example.CaloriesToGain), (result.Maintain, result.Loss, result.Gain));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,27 +10,34 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NutritionAspire.Bmr;
 using NutritionAspire.Calories;
-using NutritionAspire.Contracts;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
+using NutritionAspire.Recommendations;
 using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Tests;
 using NutritionAspire.Water;
 using BmrContract = NutritionAspire.Contracts.Bmr;
+using CaloriesContract = NutritionAspire.Contracts.Calories;
 using ImcContract = NutritionAspire.Contracts.Imc;
+using ProteinsContract = NutritionAspire.Contracts.Proteins;
 using RecommendationsContract = NutritionAspire.Contracts.Recommendations;
+using WaterContract = NutritionAspire.Contracts.Water;
 
 namespace NutritionAspire.Services.Tests;
 
 /// <summary>
-/// A real h2c server on a loopback port playing bmr-grpc, imc-grpc and recommendations-grpc. By default each answers
-/// with the real rules; a test swaps in its own behaviour and reads how often each was called.
+/// A real h2c server on a loopback port playing bmr-grpc, imc-grpc and recommendations-grpc. By default bmr and imc
+/// answer with the real rules, and recommendations is the real recommendations-grpc calling the real water, proteins
+/// and calories services on the same server, so no test keeps a copy of the aggregation; a test swaps in its own
+/// behaviour and reads how often each was called.
 /// </summary>
 public sealed class FakeBackends : IAsyncDisposable
 {
     private WebApplication? _app;
+    private GrpcChannel? _leaves;
     private readonly TaskCompletionSource _bmrCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _bmrCalls, _imcCalls, _recommendationsCalls;
 
@@ -48,22 +56,9 @@ public sealed class FakeBackends : IAsyncDisposable
         return Task.FromResult(new ImcContract.Response { Imc = result.Imc, Class = result.Class });
     };
 
+    /// <summary>The real recommendations-grpc once the server has started.</summary>
     public Func<RecommendationsContract.Message, ServerCallContext, Task<RecommendationsContract.Response>> Recommendations { get; set; } =
-        (request, _) =>
-        {
-            var (water, protein, calories) =
-                (DailyWater.Calculate(request.Weight, request.Height), DailyProtein.Calculate(request.Weight), CalorieTargets.Calculate(request.Calories));
-            return Task.FromResult(new RecommendationsContract.Response
-            {
-                WaterValue = water.Value,
-                WaterUnit = water.Unit,
-                ProteinsValue = protein.Value,
-                ProteinsUnit = protein.Unit,
-                CaloriesToLoss = calories.Loss,
-                CaloriesToMaintein = calories.Maintain,
-                CaloriesToGain = calories.Gain,
-            });
-        };
+        (_, _) => throw new InvalidOperationException("The backends have not started.");
 
     public int BmrCalls => Volatile.Read(ref _bmrCalls);
 
@@ -89,13 +84,31 @@ public sealed class FakeBackends : IAsyncDisposable
         app.MapGrpcService<FakeBmr>();
         app.MapGrpcService<FakeImc>();
         app.MapGrpcService<FakeRecommendations>();
+        app.MapGrpcService<WaterGrpcService>();
+        app.MapGrpcService<ProteinsGrpcService>();
+        app.MapGrpcService<CaloriesGrpcService>();
         await app.StartAsync(cancellationToken);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
         backends.Address = Loopback.Address(address.Port);
+
+        var leaves = backends._leaves = GrpcChannel.ForAddress(address);
+        var recommendations = new RecommendationsGrpcService(
+            new WaterContract.WaterService.WaterServiceClient(leaves),
+            new ProteinsContract.ProteinsService.ProteinsServiceClient(leaves),
+            new CaloriesContract.CaloriesService.CaloriesServiceClient(leaves),
+            Options.Create(new GrpcDependencyOptions()));
+        backends.Recommendations = recommendations.SayHello;
         return backends;
     }
 
-    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        _leaves?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     private sealed class FakeBmr(FakeBackends backends) : BmrContract.BMRService.BMRServiceBase
     {

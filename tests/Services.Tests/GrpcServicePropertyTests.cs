@@ -10,13 +10,16 @@ using NutritionAspire.Contracts.Imc;
 using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.Contracts.Water;
+using NutritionAspire.ServiceDefaults;
 
 namespace NutritionAspire.Services.Tests;
 
 /// <summary>
 /// Thousands of generated messages, extreme doubles and odd strings included, against each gRPC service: the answer is
 /// OK with the contract's finite, non-negative numbers exactly when the input is within the bounds restated here, and
-/// otherwise INVALID_ARGUMENT with a short message naming a field; never another status, never an error log.
+/// otherwise INVALID_ARGUMENT with a short message naming a field; never another status, never an error log. bmr-grpc's
+/// numbers are checked against the contract's worked values and by how they move with each input, not by a copy of
+/// its formula.
 /// </summary>
 public sealed class GrpcServicePropertyTests
 {
@@ -26,7 +29,17 @@ public sealed class GrpcServicePropertyTests
     private const int MaxDetailLength = 400;
 
     private static readonly string[] s_activities = ["sedentary", "lightly_active", "moderately_active", "very_active", "extra_active"];
-    private static readonly double[] s_activityFactors = [1.2, 1.375, 1.55, 1.725, 1.9];
+
+    /// <summary>docs/contract.md §3: necessity is bmr times these.</summary>
+    private static readonly Dictionary<string, double> s_activityFactors = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sedentary"] = 1.2, ["lightly_active"] = 1.375, ["moderately_active"] = 1.55, ["very_active"] = 1.725, ["extra_active"] = 1.9,
+    };
+
+    private static readonly string[] s_bmrFields = ["weight", "height", "age", "activity"];
+
+    /// <summary>The fields bmr-grpc names when only their combination is refused: a negative BMR.</summary>
+    private static readonly string[] s_negativeBmrFields = ["weight", "height", "age"];
     private static readonly string[] s_imcClasses = ["underweight", "healthy", "overweight", "obese"];
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -58,20 +71,146 @@ public sealed class GrpcServicePropertyTests
         (1, Gen.Char['a', 'z'].Array[20_000].Select(chars => new string(chars))),
         (1, Gen.OneOf("", " ", "M", "m", "F", "f", "X", "sedentary\0", "very active", "é", "😀", "\u202Esedentary")));
 
+    /// <summary>docs/contract.md §3, worked values of bmr-grpc, as written there.</summary>
+    [Theory]
+    [InlineData("M", 90, 1.77, 26, "very_active", 2011.7, 3470.1825000000003)]
+    [InlineData("M", 90, 1.77, 0, "sedentary", 2188.5, 2626.2)]
+    [InlineData("M", 90, 1.77, 0, "lightly_active", 2188.5, 3009.1875)]
+    [InlineData("M", 90, 1.77, 0, "moderately_active", 2188.5, 3392.175)]
+    [InlineData("M", 90, 1.77, 0, "very_active", 2188.5, 3775.1625000000004)]
+    [InlineData("M", 90, 1.77, 0, "extra_active", 2188.5, 4158.15)]
+    [InlineData("m", 80, 1.8, 40, "sedentary", 1794, 2152.7999999999997)]
+    [InlineData("M", 700, 3, 0, "extra_active", 11191, 21262.899999999998)]
+    [InlineData("M", 1, 0.3, 33, "sedentary", 5.349999999999994, 6.419999999999993)]
+    [InlineData("F", 90, 1.77, 0, "sedentary", 1834, 2200.7999999999997)]
+    [InlineData("f", 60, 1.65, 35, "MODERATELY_ACTIVE", 1361.1, 2109.705)]
+    [InlineData("X", 90, 1.77, 0, "very_active", 1834, 3163.65)]
+    [InlineData("F", 1, 0.3, 150, "sedentary", 13.559999999999945, 16.271999999999935)]
+    [InlineData("F", 700, 3, 0, "extra_active", 7887, 14985.3)]
+    public async Task BmrAnswersTheContractsWorkedValues(string gender, double weight, double height, long age, string activity, double bmr, double necessity)
+    {
+        await using var service = HostedGrpcService.Start(ResourceNames.BmrGrpc);
+
+        var response = await new BMRService.BMRServiceClient(service.Channel).SayHelloAsync(
+            new() { Gender = gender, Weight = weight, Height = height, Age = age, Activity = activity }, cancellationToken: Cancellation);
+
+        Assert.Equal((bmr, necessity), (response.Bmr, response.Necessity));
+    }
+
+    /// <summary>docs/contract.md §3, the worked values whose BMR is negative.</summary>
+    [Theory]
+    [InlineData(1, 0.3, 34)]
+    [InlineData(1, 1, 150)]
+    public async Task BmrRefusesTheContractsNegativeWorkedValuesNamingTheCombination(double weight, double height, long age)
+    {
+        await using var service = HostedGrpcService.Start(ResourceNames.BmrGrpc);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => new BMRService.BMRServiceClient(service.Channel).SayHelloAsync(
+            new() { Gender = "M", Weight = weight, Height = height, Age = age, Activity = "sedentary" }, cancellationToken: Cancellation).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal(s_negativeBmrFields, FieldViolations.Read(error));
+    }
+
+    /// <summary>
+    /// Every generated message is answered or refused as the contract says, and each answer moves with one changed
+    /// input as the contract's rules make it move: more weight or height, more BMR; more age, less (or a refusal);
+    /// the gender and the activity count by their meaning, not their spelling.
+    /// </summary>
     [Fact]
-    public Task EveryBmrMessageIsAnsweredExactlyOrRefused() => SampleAsync(ResourceNames.BmrGrpc,
-        Gen.Select(s_strings, s_doubles, s_heights, s_ages, s_strings,
-            (gender, weight, height, age, activity) => new Contracts.Bmr.Message { Gender = gender, Weight = weight, Height = height, Age = age, Activity = activity }),
-        ["weight", "height", "age", "activity"],
-        request => InBounds(request.Weight, request.Height) && request.Age is >= 0 and <= 150
-            && s_activities.Contains(request.Activity, StringComparer.OrdinalIgnoreCase) && Bmr(request) >= 0,
-        async (channel, request) =>
+    public async Task EveryBmrMessageIsAnsweredByTheContractsRulesOrRefused()
+    {
+        await using var service = HostedGrpcService.Start(ResourceNames.BmrGrpc);
+        var client = new BMRService.BMRServiceClient(service.Channel);
+        // Both formulas often, and any other string as a gender too.
+        var genders = Gen.Frequency((3, Gen.OneOf("M", "m")), (2, Gen.OneOf("F", "f")), (2, s_strings));
+        var messages = Gen.Select(genders, s_doubles, s_heights, s_ages, s_strings,
+            (gender, weight, height, age, activity) => new Contracts.Bmr.Message { Gender = gender, Weight = weight, Height = height, Age = age, Activity = activity });
+
+        await Gen.Select(messages, Gen.Enum<BmrChange>()).SampleAsync(async (generated, change) =>
         {
-            var response = await new BMRService.BMRServiceClient(channel).SayHelloAsync(request, cancellationToken: Cancellation);
-            var factor = s_activityFactors[Array.FindIndex(s_activities, a => a.Equals(request.Activity, StringComparison.OrdinalIgnoreCase))];
-            Assert.Equal((Bmr(request), Bmr(request) * factor), (response.Bmr, response.Necessity));
-            return [response.Bmr, response.Necessity];
-        });
+            var request = Received(generated);
+            var inBounds = InBounds(request.Weight, request.Height) && request.Age is >= 0 and <= 150 && s_activityFactors.ContainsKey(request.Activity);
+            var (answer, refusal) = await CallBmrAsync(client, request);
+            if (refusal is not null)
+            {
+                AssertRefusal(refusal, s_bmrFields);
+                if (inBounds)
+                {
+                    // Within every field's bounds only a negative BMR is refused, which only the male formula reaches.
+                    Assert.Equal(s_negativeBmrFields, FieldViolations.Read(refusal));
+                    Assert.Equal("M", request.Gender, ignoreCase: true);
+                }
+
+                return;
+            }
+
+            Assert.True(inBounds, "Answered OK although the input is out of bounds.");
+            Assert.True(double.IsFinite(answer!.Bmr) && !double.IsNegative(answer.Bmr), $"bmr {answer.Bmr}");
+            Assert.Equal(answer.Bmr * s_activityFactors[request.Activity], answer.Necessity);
+            await AssertMovesAsTheRulesSayAsync(client, request, answer, change);
+        }, iter: Iterations, print: sample => $"{Truncated(sample.Item1?.ToString())}, {sample.Item2}");
+
+        Assert.DoesNotContain(service.Host.Logs, log => log.Level >= LogLevel.Error);
+    }
+
+    /// <summary>The one input a sample of <see cref="EveryBmrMessageIsAnsweredByTheContractsRulesOrRefused"/> changes.</summary>
+    public enum BmrChange
+    {
+        Heavier,
+        Taller,
+        Older,
+        GenderSpelledOtherwise,
+        ActivitySpelledOtherwise,
+    }
+
+    private static async Task AssertMovesAsTheRulesSayAsync(
+        BMRService.BMRServiceClient client, Contracts.Bmr.Message request, Contracts.Bmr.Response answer, BmrChange change)
+    {
+        var changed = request.Clone();
+        switch (change)
+        {
+            case BmrChange.Heavier when request.Weight + 1 <= 700:
+                changed.Weight = request.Weight + 1;
+                Assert.True((await CallBmrAsync(client, changed)).Answer?.Bmr > answer.Bmr, $"{changed} is not answered with a BMR over {answer.Bmr}");
+                break;
+            case BmrChange.Taller when request.Height + 0.01 <= 3:
+                changed.Height = request.Height + 0.01;
+                Assert.True((await CallBmrAsync(client, changed)).Answer?.Bmr > answer.Bmr, $"{changed} is not answered with a BMR over {answer.Bmr}");
+                break;
+            case BmrChange.Older when request.Age < 150:
+                changed.Age = request.Age + 1;
+                var (older, refusal) = await CallBmrAsync(client, changed);
+                Assert.True(older?.Bmr < answer.Bmr || (refusal is not null && FieldViolations.Read(refusal).SequenceEqual(s_negativeBmrFields)),
+                    $"{changed} is answered {older?.ToString() ?? refusal?.Status.Detail}, not with a BMR under {answer.Bmr}");
+                break;
+            case BmrChange.GenderSpelledOtherwise:
+                // M in any case is the male formula, and every other gender the female one.
+                changed.Gender = request.Gender.Equals("M", StringComparison.OrdinalIgnoreCase)
+                    ? (request.Gender == "M" ? "m" : "M")
+                    : (request.Gender == "F" ? "anything else" : "F");
+                Assert.Equal(answer, (await CallBmrAsync(client, changed)).Answer);
+                break;
+            case BmrChange.ActivitySpelledOtherwise:
+                var activity = s_activities.Single(name => name.Equals(request.Activity, StringComparison.OrdinalIgnoreCase));
+                changed.Activity = request.Activity == activity ? activity.ToUpperInvariant() : activity;
+                Assert.Equal(answer, (await CallBmrAsync(client, changed)).Answer);
+                break;
+        }
+    }
+
+    private static async Task<(Contracts.Bmr.Response? Answer, RpcException? Refusal)> CallBmrAsync(
+        BMRService.BMRServiceClient client, Contracts.Bmr.Message request)
+    {
+        try
+        {
+            return (await client.SayHelloAsync(request, cancellationToken: Cancellation), null);
+        }
+        catch (RpcException error)
+        {
+            return (null, error);
+        }
+    }
 
     [Fact]
     public Task EveryImcMessageIsAnsweredExactlyOrRefused() => SampleAsync(ResourceNames.ImcGrpc,
@@ -171,10 +310,6 @@ public sealed class GrpcServicePropertyTests
 
     private static bool IsNecessity(double necessity) => necessity is >= 0 and <= 1e308 && !double.IsNegative(necessity);
 
-    private static double Bmr(Contracts.Bmr.Message request) => request.Gender.Equals("M", StringComparison.OrdinalIgnoreCase)
-        ? 66 + (13.75 * request.Weight) + (5.0 * (request.Height * 100)) - (6.8 * request.Age)
-        : 655 + (9.56 * request.Weight) + (1.8 * (request.Height * 100)) - (4.7 * request.Age);
-
     /// <summary>
     /// Calls the service with every generated message: a valid one must be answered by <paramref name="callAndCheck"/>'s
     /// exact numbers, all finite and non-negative; an invalid one must be INVALID_ARGUMENT naming one of
@@ -188,8 +323,7 @@ public sealed class GrpcServicePropertyTests
 
         await messages.SampleAsync(async generated =>
         {
-            // What the service receives: proto3 leaves out a field equal to 0, so a generated -0.0 arrives as 0.
-            var message = (TMessage)generated.Descriptor.Parser.ParseFrom(generated.ToByteArray());
+            var message = Received(generated);
             try
             {
                 var numbers = await callAndCheck(service.Channel, message);
@@ -198,14 +332,24 @@ public sealed class GrpcServicePropertyTests
             }
             catch (RpcException error)
             {
-                Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
                 Assert.False(isValid(message), $"Refused although the input is within bounds: {error.Status.Detail}");
-                Assert.InRange(error.Status.Detail.Length, 1, MaxDetailLength);
-                Assert.Contains(fields, field => error.Status.Detail.StartsWith(field, StringComparison.Ordinal));
+                AssertRefusal(error, fields);
             }
         }, iter: Iterations, print: message => Truncated(message?.ToString()));
 
         Assert.DoesNotContain(service.Host.Logs, log => log.Level >= LogLevel.Error);
+    }
+
+    /// <summary>What the service receives: proto3 leaves out a field equal to 0, so a generated -0.0 arrives as 0.</summary>
+    private static TMessage Received<TMessage>(TMessage generated) where TMessage : IMessage =>
+        (TMessage)generated.Descriptor.Parser.ParseFrom(generated.ToByteArray());
+
+    /// <summary>INVALID_ARGUMENT with a short message that starts with one of <paramref name="fields"/>.</summary>
+    private static void AssertRefusal(RpcException error, string[] fields)
+    {
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.InRange(error.Status.Detail.Length, 1, MaxDetailLength);
+        Assert.Contains(fields, field => error.Status.Detail.StartsWith(field, StringComparison.Ordinal));
     }
 
     private static void AssertFiniteAndNonNegative(IMessage answer)

@@ -11,6 +11,7 @@ using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Water;
+using Example = NutritionAspire.Contracts.WorkedExample;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -25,11 +26,12 @@ public sealed class GrpcServiceTests
         await using var factory = new GrpcServiceFactory<BmrGrpcService>();
         var client = new BMRService.BMRServiceClient(factory.CreateChannel());
 
-        var response = await client.SayHelloAsync(
-            new() { Gender = "M", Weight = 90, Height = 1.77, Age = 26, Activity = "very_active" }, cancellationToken: Cancellation);
+        var response = await client.SayHelloAsync(new()
+        {
+            Gender = Example.Gender, Weight = Example.Weight, Height = Example.Height, Age = Example.Age, Activity = Example.Activity,
+        }, cancellationToken: Cancellation);
 
-        Assert.Equal(2011.7, response.Bmr);
-        Assert.Equal(3470.1825000000003, response.Necessity);
+        Assert.Equal((Example.Bmr, Example.Necessity), (response.Bmr, response.Necessity));
     }
 
     [Fact]
@@ -100,11 +102,11 @@ public sealed class GrpcServiceTests
         var client = new IMCService.IMCServiceClient(factory.CreateChannel());
         using var durations = new RequestDurations(factory.Services);
 
-        var response = await client.SayHelloAsync(new() { Weight = 90, Height = 1.77 }, cancellationToken: Cancellation);
+        var response = await client.SayHelloAsync(new() { Weight = Example.Weight, Height = Example.Height }, cancellationToken: Cancellation);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             client.SayHelloAsync(new() { Weight = 90, Height = 0 }, cancellationToken: Cancellation).ResponseAsync);
 
-        Assert.Equal((28.72737719046251, "overweight"), (response.Imc, response.Class));
+        Assert.Equal((Example.Imc, Example.ImcClass), (response.Imc, response.Class));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("height must be", error.Status.Detail, StringComparison.Ordinal);
         await durations.WaitForAsync("/imc.IMCService/SayHello", StatusCode.InvalidArgument, 1, Cancellation);
@@ -119,11 +121,11 @@ public sealed class GrpcServiceTests
         await using var factory = new GrpcServiceFactory<WaterGrpcService>();
         var client = new WaterService.WaterServiceClient(factory.CreateChannel());
 
-        var response = await client.SayHelloAsync(new() { Weight = 90, Height = 1.77 }, cancellationToken: Cancellation);
+        var response = await client.SayHelloAsync(new() { Weight = Example.Weight, Height = Example.Height }, cancellationToken: Cancellation);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             client.SayHelloAsync(new() { Weight = weight, Height = height }, cancellationToken: Cancellation).ResponseAsync);
 
-        Assert.Equal((3150.0, "ml"), (response.Value, response.Unit));
+        Assert.Equal((Example.WaterMillilitres, "ml"), (response.Value, response.Unit));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith($"{field} must be", error.Status.Detail, StringComparison.Ordinal);
     }
@@ -155,11 +157,11 @@ public sealed class GrpcServiceTests
         await using var factory = new GrpcServiceFactory<CaloriesGrpcService>();
         var client = new CaloriesService.CaloriesServiceClient(factory.CreateChannel());
 
-        var response = await client.SayHelloAsync(new() { Necessity = 3470.1825000000003 }, cancellationToken: Cancellation);
+        var response = await client.SayHelloAsync(new() { Necessity = Example.Necessity }, cancellationToken: Cancellation);
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             client.SayHelloAsync(new() { Necessity = necessity }, cancellationToken: Cancellation).ResponseAsync);
 
-        Assert.Equal((3123.1642500000003, 4511.237250000001, 3470.1825000000003), (response.Loss, response.Gain, response.Maintain));
+        Assert.Equal((Example.CaloriesToLose, Example.CaloriesToGain, Example.CaloriesToMaintain), (response.Loss, response.Gain, response.Maintain));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("necessity must be", error.Status.Detail, StringComparison.Ordinal);
     }

@@ -14,6 +14,7 @@ using NutritionAspire.Proteins;
 using NutritionAspire.Recommendations;
 using NutritionAspire.Tests;
 using NutritionAspire.Water;
+using Example = NutritionAspire.Contracts.WorkedExample;
 using ProtoServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace NutritionAspire.Services.Tests;
@@ -65,41 +66,44 @@ public sealed class HostedGrpcService : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "Not a gRPC service."),
     };
 
-    /// <summary>Calls the service with the worked example and checks the contract's answer.</summary>
+    /// <summary>Calls the service with its part of the worked example and checks the contract's answer.</summary>
     public async Task AnswersTheWorkedExampleAsync(CancellationToken cancellationToken)
     {
         switch (Resource)
         {
             case ResourceNames.BmrGrpc:
-                var bmr = await new BMRService.BMRServiceClient(Channel).SayHelloAsync(
-                    new() { Gender = "M", Weight = 90, Height = 1.77, Age = 26, Activity = "very_active" }, cancellationToken: cancellationToken);
-                Assert.Equal((2011.7, 3470.1825000000003), (bmr.Bmr, bmr.Necessity));
+                var bmr = await new BMRService.BMRServiceClient(Channel).SayHelloAsync(new()
+                {
+                    Gender = Example.Gender, Weight = Example.Weight, Height = Example.Height, Age = Example.Age, Activity = Example.Activity,
+                }, cancellationToken: cancellationToken);
+                Assert.Equal((Example.Bmr, Example.Necessity), (bmr.Bmr, bmr.Necessity));
                 break;
             case ResourceNames.ImcGrpc:
                 var imc = await new IMCService.IMCServiceClient(Channel).SayHelloAsync(
-                    new() { Weight = 90, Height = 1.77 }, cancellationToken: cancellationToken);
-                Assert.Equal((28.72737719046251, "overweight"), (imc.Imc, imc.Class));
+                    new() { Weight = Example.Weight, Height = Example.Height }, cancellationToken: cancellationToken);
+                Assert.Equal((Example.Imc, Example.ImcClass), (imc.Imc, imc.Class));
                 break;
             case ResourceNames.WaterGrpc:
                 var water = await new WaterService.WaterServiceClient(Channel).SayHelloAsync(
-                    new() { Weight = 90, Height = 1.77 }, cancellationToken: cancellationToken);
-                Assert.Equal((3150.0, "ml"), (water.Value, water.Unit));
+                    new() { Weight = Example.Weight, Height = Example.Height }, cancellationToken: cancellationToken);
+                Assert.Equal((Example.WaterMillilitres, "ml"), (water.Value, water.Unit));
                 break;
             case ResourceNames.ProteinsGrpc:
                 var proteins = await new ProteinsService.ProteinsServiceClient(Channel).SayHelloAsync(
-                    new() { Weight = 90 }, cancellationToken: cancellationToken);
-                Assert.Equal((180L, "g"), (proteins.Value, proteins.Unit));
+                    new() { Weight = Example.Weight }, cancellationToken: cancellationToken);
+                Assert.Equal((Example.ProteinGrams, "g"), (proteins.Value, proteins.Unit));
                 break;
             case ResourceNames.CaloriesGrpc:
                 var calories = await new CaloriesService.CaloriesServiceClient(Channel).SayHelloAsync(
-                    new() { Necessity = 3470.1825000000003 }, cancellationToken: cancellationToken);
-                Assert.Equal((3123.1642500000003, 3470.1825000000003, 4511.237250000001), (calories.Loss, calories.Maintain, calories.Gain));
+                    new() { Necessity = Example.Necessity }, cancellationToken: cancellationToken);
+                Assert.Equal((Example.CaloriesToLose, Example.CaloriesToMaintain, Example.CaloriesToGain), (calories.Loss, calories.Maintain, calories.Gain));
                 break;
             default:
                 var recommendations = await new RecomendationsService.RecomendationsServiceClient(Channel).SayHelloAsync(
-                    new() { Weight = 90, Height = 1.77, Calories = 3470.1825000000003 }, cancellationToken: cancellationToken);
-                Assert.Equal((3150.0, "ml", 180L, "g"), (recommendations.WaterValue, recommendations.WaterUnit, recommendations.ProteinsValue, recommendations.ProteinsUnit));
-                Assert.Equal((3123.1642500000003, 3470.1825000000003, 4511.237250000001),
+                    new() { Weight = Example.Weight, Height = Example.Height, Calories = Example.Necessity }, cancellationToken: cancellationToken);
+                Assert.Equal((Example.WaterMillilitres, "ml", Example.ProteinGrams, "g"),
+                    (recommendations.WaterValue, recommendations.WaterUnit, recommendations.ProteinsValue, recommendations.ProteinsUnit));
+                Assert.Equal((Example.CaloriesToLose, Example.CaloriesToMaintain, Example.CaloriesToGain),
                     (recommendations.CaloriesToLoss, recommendations.CaloriesToMaintein, recommendations.CaloriesToGain));
                 break;
         }

@@ -3,6 +3,7 @@ using Microsoft.Kiota.Http.HttpClientLibrary;
 using NutritionAspire.HealthApi.Client;
 using NutritionAspire.HealthApi.Client.Models;
 using NutritionAspire.Tests;
+using Example = NutritionAspire.Contracts.WorkedExample;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -43,23 +44,23 @@ public sealed class KiotaClientTests : IAsyncLifetime
     {
         var answer = await _client.Calculator.PostAsync(new HealthInfo
         {
-            Age = 26,
-            Weight = 90.0,
-            Height = 1.77,
+            Age = Example.Age,
+            Weight = Example.Weight,
+            Height = Example.Height,
             Gender = HealthInfo_gender.M,
             ActivityIntensity = HealthInfo_activity_intensity.Very_active,
         }, cancellationToken: Cancellation);
 
         Assert.NotNull(answer);
         Assert.Equal(200, answer.Status);
-        Assert.Equal((28.72737719046251, BodyMassIndex_class.Overweight), (answer.Imc!.Result, answer.Imc.Class));
-        Assert.Equal(2011.7, answer.Basal!.Bmr!.Value);
-        Assert.Equal(3470.1825000000003, answer.Basal.Necessity!.Value);
-        Assert.Equal((180L, ProteinMeasure_unit.G), (answer.Recomendations!.Protein!.Value, answer.Recomendations.Protein.Unit));
-        Assert.Equal((3150.0, Measure_unit.Ml), (answer.Recomendations.Water!.Value, answer.Recomendations.Water.Unit));
-        Assert.Equal(3470.1825000000003, answer.Recomendations.Calories!.MaintainWeight!.Value);
-        Assert.Equal(3123.1642500000003, answer.Recomendations.Calories.LossWeight!.Value);
-        Assert.Equal(4511.237250000001, answer.Recomendations.Calories.GainWeight!.Value);
+        Assert.Equal((Example.Imc, BodyMassIndex_class.Overweight), (answer.Imc!.Result, answer.Imc.Class));
+        Assert.Equal(Example.Bmr, answer.Basal!.Bmr!.Value);
+        Assert.Equal(Example.Necessity, answer.Basal.Necessity!.Value);
+        Assert.Equal((Example.ProteinGrams, ProteinMeasure_unit.G), (answer.Recomendations!.Protein!.Value, answer.Recomendations.Protein.Unit));
+        Assert.Equal((Example.WaterMillilitres, Measure_unit.Ml), (answer.Recomendations.Water!.Value, answer.Recomendations.Water.Unit));
+        Assert.Equal(Example.CaloriesToMaintain, answer.Recomendations.Calories!.MaintainWeight!.Value);
+        Assert.Equal(Example.CaloriesToLose, answer.Recomendations.Calories.LossWeight!.Value);
+        Assert.Equal(Example.CaloriesToGain, answer.Recomendations.Calories.GainWeight!.Value);
         Assert.Equal(HealthInfo_activity_intensity.Very_active, answer.HealthInfo!.ActivityIntensity);
     }
 

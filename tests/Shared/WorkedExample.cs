@@ -2,20 +2,16 @@ using System.Text.RegularExpressions;
 
 namespace NutritionAspire.Tests;
 
-/// <summary>The worked example of docs/contract.md §4: the request and the exact answer, <c>id</c> aside.</summary>
+/// <summary>
+/// The worked example as the tests use it: the request and answer of <see cref="Contracts.WorkedExample"/>, the one
+/// home of the example, with the answer's random id set aside.
+/// </summary>
 public static partial class WorkedExample
 {
-    public const string Request =
-        """{"age":26,"weight":90.0,"height":1.77,"gender":"M","activity_intensity":"very_active"}""";
+    public const string Request = Contracts.WorkedExample.Request;
 
-    /// <summary>The answer with its random id replaced by <c>ID</c>: every key in order, every number as printed.</summary>
-    public const string ResponseWithoutId =
-        """{"id":"ID","status":200,"imc":{"result":28.72737719046251,"class":"overweight"}""" +
-        ""","basal":{"bmr":{"value":2011.7,"unit":"kcal"},"necessity":{"value":3470.1825000000003,"unit":"kcal"}}""" +
-        ""","health_info":{"age":26,"weight":90,"height":1.77,"gender":"M","activity_intensity":"very_active"}""" +
-        ""","recomendations":{"protein":{"value":180,"unit":"g"},"water":{"value":3150,"unit":"ml"}""" +
-        ""","calories":{"maintain_weight":{"value":3470.1825000000003,"unit":"kcal"}""" +
-        ""","loss_weight":{"value":3123.1642500000003,"unit":"kcal"},"gain_weight":{"value":4511.237250000001,"unit":"kcal"}}}}""";
+    /// <summary>The answer with its id replaced by <c>ID</c>: every key in order, every number as printed.</summary>
+    public static string ResponseWithoutId { get; } = WithoutId(Contracts.WorkedExample.Response);
 
     /// <summary>Replaces the id, which must be a lower-case UUID v4, with <c>ID</c>; fails if there is none.</summary>
     public static string WithoutId(string responseBody)

@@ -32,8 +32,8 @@ public static class CalculatorEndpoints
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CalculatorJsonContext.Default));
         builder.AddHttpWarmUp(async (client, cancellationToken) =>
         {
-            using var body = new StringContent(WorkedExample.Request, System.Text.Encoding.UTF8, "application/json");
-            using var response = await client.PostAsync("/calculator", body, cancellationToken);
+            using var body = new StringContent(Contracts.WorkedExample.Request, System.Text.Encoding.UTF8, "application/json");
+            using var response = await client.PostAsync(Contracts.WorkedExample.Path, body, cancellationToken);
             response.EnsureSuccessStatusCode();
         });
         return builder;

@@ -22,7 +22,7 @@ public static class CalculatorProblems
     /// For each dependency, its request fields and the body fields each is taken from (recommendations' <c>calories</c>
     /// is bmr's answer, so every field of the body).
     /// </summary>
-    private static readonly Dictionary<string, Dictionary<string, string[]>> s_dependencyFields = new()
+    private static readonly DependencyFieldMap s_dependencyFields = new(new()
     {
         [ResourceNames.BmrGrpc] = new()
         {
@@ -43,7 +43,7 @@ public static class CalculatorProblems
             ["height"] = [CalculatorRequestParser.Height],
             ["calories"] = [.. CalculatorRequestParser.Fields],
         },
-    };
+    });
 
     /// <summary>A dependency's status detail is shown up to this length: it is not ours to trust with the size of an answer.</summary>
     private const int MaxDependencyDetail = 300;
@@ -75,9 +75,7 @@ public static class CalculatorProblems
     public static ProblemHttpResult OutsideTheFormulas(DependencyFailedException failure)
     {
         var detail = $"The values are outside what {failure.Dependency} can compute: {Shorten(failure.Status.Detail, MaxDependencyDetail)}";
-        var sent = s_dependencyFields[failure.Dependency];
-        var named = failure.InvalidFields.SelectMany(field => sent.GetValueOrDefault(field) ?? []).ToHashSet(StringComparer.Ordinal);
-        var fields = named.Count > 0 ? named : sent.Values.SelectMany(fields => fields).ToHashSet(StringComparer.Ordinal);
+        var fields = s_dependencyFields.OwnFields(failure);
         var errors = CalculatorRequestParser.Fields.Where(fields.Contains).ToDictionary(field => field, _ => new[] { detail });
         return TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {

@@ -9,7 +9,7 @@ namespace NutritionAspire.HealthApi.OpenApi;
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c>, which describes exactly the JSON on the wire (snake_case names,
 /// numbers as numbers with their ranges, every status with its body), and its Scalar page at <c>/scalar</c>.
-/// The build writes the same document to <c>openapi/health-api.json</c>.
+/// The build writes the same document to <c>openapi-document/health-api.json</c>.
 /// </summary>
 internal static class HealthApiDocument
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NutritionAspire.Contracts;
+namespace NutritionAspire;
 
 /// <summary>
 /// Input values break a rule of the wire contract; <see cref="Fields"/> are the proto field names at fault (several when

@@ -1,0 +1,74 @@
+namespace NutritionAspire.LoadTesting.Tests;
+
+/// <summary>The load generator against scripted connections: what it counts, and latencies in real time.</summary>
+public sealed class LoadRunTests
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EveryAnswerIsCountedAndEveryFailureIsCountedWithTheFirstNamed()
+    {
+        var connections = new List<ScriptedConnection>();
+        await using var run = LoadRun.Open(() =>
+        {
+            // Every fourth request of a connection fails.
+            var connection = new ScriptedConnection(call => call % 4 == 3 ? "HTTP 500" : null, slowEvery: 0, TimeSpan.Zero);
+            connections.Add(connection);
+            return connection;
+        }, connections: 3);
+
+        var result = await run.RunAsync("scripted", TimeSpan.FromMilliseconds(300), Cancellation);
+
+        Assert.Equal("scripted", result.Name);
+        Assert.Equal(3, result.Connections);
+        Assert.Equal(3, connections.Count);
+        Assert.Equal(connections.Sum(connection => connection.Calls), result.Requests);
+        Assert.Equal(connections.Sum(connection => connection.Calls / 4), result.Errors);
+        Assert.True(result.Errors > 0, $"{result.Requests} requests");
+        Assert.Equal("HTTP 500", result.FirstError);
+        Assert.True(result.Elapsed >= TimeSpan.FromMilliseconds(300), result.Elapsed.ToString());
+    }
+
+    [Fact]
+    public async Task ThePercentilesAreTheLatenciesOfTheRequestsInRealTime()
+    {
+        // One request in five waits 60 ms, the others answer at once: the median is fast, p90 and p99 are slow.
+        var slow = TimeSpan.FromMilliseconds(60);
+        await using var run = LoadRun.Open(() => new ScriptedConnection(_ => null, slowEvery: 5, slow), connections: 2);
+
+        var result = await run.RunAsync("scripted", TimeSpan.FromSeconds(1), Cancellation);
+
+        Assert.Equal(0, result.Errors);
+        Assert.True(result.Requests >= 10, $"{result.Requests} requests");
+        // A timer may fire up to its millisecond tick early; the histogram keeps a value to 1 %.
+        var atLeastSlow = slow - TimeSpan.FromMilliseconds(2);
+        Assert.True(result.P50 < atLeastSlow, $"p50 {result.P50}");
+        Assert.True(result.P90 >= atLeastSlow, $"p90 {result.P90}");
+        Assert.True(result.P99 >= result.P90, $"p90 {result.P90}, p99 {result.P99}");
+        // The histogram's ticks are read as time: a misread unit would make the 60 ms request seconds long.
+        Assert.True(result.P99 < TimeSpan.FromSeconds(2), $"p99 {result.P99}");
+    }
+
+    /// <summary>A connection that answers from a script: its call number decides the error, and every n-th call waits.</summary>
+    private sealed class ScriptedConnection(Func<long, string?> errorOf, int slowEvery, TimeSpan slow) : ILoadConnection
+    {
+        public long Calls { get; private set; }
+
+        public async ValueTask<string?> SendAsync(CancellationToken cancellationToken)
+        {
+            var call = Calls++;
+            if (slowEvery > 0 && call % slowEvery == slowEvery - 1)
+            {
+                await Task.Delay(slow, cancellationToken);
+            }
+            else
+            {
+                await Task.Yield();
+            }
+
+            return errorOf(call);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
