@@ -21,9 +21,6 @@ public sealed class AppHostProcess : IAsyncDisposable
         _process = process;
     }
 
-    /// <summary>The AppHost's process id; what it starts runs in its process tree.</summary>
-    public int Id => _process.Id;
-
     /// <summary>Everything the AppHost wrote so far, standard output and error interleaved.</summary>
     public string Output
     {

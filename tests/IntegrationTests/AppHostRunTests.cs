@@ -68,14 +68,13 @@ public sealed class AppHostRunTests
         await using var appHost = AppHostProcess.Start(new Dictionary<string, string>(
             ContainerEngines.UnreachableEnvironment.Append(new("DOTNET_WATCH", "1"))));
         await appHost.WaitForOutputAsync(AppHostProcess.StartedLine, s_watchTimeout, Cancellation);
-        var water = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcess(appHost)), s_watchTimeout,
-            () => "water-grpc is not running", Cancellation);
-        Assert.Contains(LinuxProcesses.Tree(appHost.Id), pid => LinuxProcesses.CommandLine(pid) is ["dotnet", "watch", ..]);
+        var water = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcessUnderWatch()), s_watchTimeout,
+            () => "water-grpc is not running under dotnet watch", Cancellation);
 
         // A saved source file (its content unchanged, so the repository is too).
         File.SetLastWriteTimeUtc(Path.Combine(RepositoryPaths.Root, "services", "Water.Grpc", "WaterGrpcService.cs"), DateTime.UtcNow);
 
-        var restarted = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcess(appHost) is { } pid && pid != water ? pid : null),
+        var restarted = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcessUnderWatch() is { } pid && pid != water ? pid : null),
             s_watchTimeout, () => "water-grpc was not restarted", Cancellation);
         var address = LinuxProcesses.EnvironmentOf(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture))["Kestrel__Endpoints__http__Url"];
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
@@ -83,10 +82,14 @@ public sealed class AppHostRunTests
             s_watchTimeout, () => "the restarted water-grpc never answered /healthz", Cancellation);
     }
 
-    /// <summary>The id of water-grpc's own process in the AppHost's tree (the program, not the tools that run it).</summary>
-    private static string? WaterProcess(AppHostProcess appHost) =>
-        LinuxProcesses.Tree(appHost.Id)
+    /// <summary>
+    /// The id of water-grpc's own process (the program, not the tools that run it) run by <c>dotnet watch</c>. The
+    /// orchestrator runs detached from the AppHost, so it is found by its ancestry, not in the AppHost's process tree.
+    /// </summary>
+    private static string? WaterProcessUnderWatch() =>
+        LinuxProcesses.All()
             .Where(pid => LinuxProcesses.CommandLine(pid) is [var program, ..] && Path.GetFileName(program) == "Water.Grpc")
+            .Where(pid => LinuxProcesses.Ancestors(pid).Any(ancestor => LinuxProcesses.CommandLine(ancestor) is ["dotnet", "watch", ..]))
             .Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .FirstOrDefault();
 

@@ -9,9 +9,7 @@ public static class LinuxProcesses
     /// <summary>The process and all its descendants.</summary>
     public static IReadOnlyList<int> Tree(int root)
     {
-        var parents = Directory.EnumerateDirectories("/proc")
-            .Select(path => int.TryParse(Path.GetFileName(path), CultureInfo.InvariantCulture, out var pid) ? pid : 0)
-            .Where(pid => pid > 0)
+        var parents = All()
             .Select(pid => (Pid: pid, Parent: ParentOf(pid)))
             .Where(process => process.Parent is not null)
             .ToLookup(process => process.Parent!.Value, process => process.Pid);
@@ -23,6 +21,21 @@ public static class LinuxProcesses
 
         return tree;
     }
+
+    /// <summary>The process's parent, its parent's parent, and so on.</summary>
+    public static IEnumerable<int> Ancestors(int pid)
+    {
+        for (var parent = ParentOf(pid); parent is > 1; parent = ParentOf(parent.Value))
+        {
+            yield return parent.Value;
+        }
+    }
+
+    /// <summary>Every running process.</summary>
+    public static IEnumerable<int> All() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(path => int.TryParse(Path.GetFileName(path), CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0);
 
     /// <summary>The program and its arguments as the process was started; empty once it has exited.</summary>
     public static IReadOnlyList<string> CommandLine(int pid)
