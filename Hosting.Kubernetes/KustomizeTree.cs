@@ -1,6 +1,6 @@
 using k8s;
 
-namespace NutritionAspire.AppHost.Kubernetes;
+namespace NutritionAspire.Hosting.Kubernetes;
 
 /// <summary>
 /// The files of a kustomize base: a folder per concern, each with the YAML of its objects and a
@@ -24,7 +24,12 @@ public sealed class KustomizeTree
         var resources = new List<string>();
         foreach (var (file, value) in objects)
         {
-            _files[$"{folder}/{file}"] = Yaml(value);
+            // Two objects of one name would silently leave one out.
+            if (!_files.TryAdd($"{folder}/{file}", Yaml(value)))
+            {
+                throw new InvalidOperationException($"Two objects would be written to {folder}/{file}.");
+            }
+
             resources.Add(file);
         }
 

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Models;
 using YamlDotNet.Serialization;
 
-namespace NutritionAspire.AppHost.Kubernetes;
+namespace NutritionAspire.Hosting.Kubernetes;
 
 // Typed models of the custom resources KubernetesClient does not ship, with only the fields the manifests use.
 

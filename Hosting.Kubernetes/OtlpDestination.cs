@@ -1,14 +1,4 @@
-namespace NutritionAspire.AppHost.Kubernetes;
-
-/// <summary>Where the OTLP endpoint is, for a host whose form does not say (see <see cref="OtlpDestination"/>).</summary>
-public enum OtlpEndpointLocation
-{
-    /// <summary>A Service of this cluster, written <c>&lt;service&gt;.&lt;namespace&gt;</c>.</summary>
-    Cluster,
-
-    /// <summary>A host outside the cluster, such as <c>honeycomb.io</c>.</summary>
-    External,
-}
+namespace NutritionAspire.Hosting.Kubernetes;
 
 /// <summary>
 /// The peer the services' OTLP export goes to, as a Cilium egress rule has to select it. A Service of the cluster is
@@ -30,8 +20,8 @@ public abstract record OtlpDestination(int Port)
     /// <summary>A host outside the cluster.</summary>
     public sealed record ExternalHost(string Name, int Port) : OtlpDestination(Port);
 
-    /// <summary>Reads the destination of <c>OtlpEndpoint</c>, or throws a message naming the option to set.</summary>
-    public static OtlpDestination Of(KubernetesManifestOptions options)
+    /// <summary>Reads the destination of <c>otlp-endpoint</c>, or throws a message naming the parameter to set.</summary>
+    public static OtlpDestination Of(KubernetesSettings options)
     {
         var endpoint = new Uri(options.OtlpEndpoint);
         if (endpoint.HostNameType is not UriHostNameType.Dns)
@@ -51,8 +41,8 @@ public abstract record OtlpDestination(int Port)
                 OtlpEndpointLocation.External => new ExternalHost(host, endpoint.Port),
                 _ => throw Invalid(
                     $"{Option(nameof(options.OtlpEndpoint))} host '{host}' may be Service '{labels[0]}' of namespace '{labels[1]}' " +
-                    "(the pods' resolver tries that first) or a host outside the cluster: set " +
-                    $"{Option(nameof(options.OtlpEndpointLocation))} to {OtlpEndpointLocation.Cluster} or {OtlpEndpointLocation.External}."),
+                    "(the pods' resolver tries that first) or a host outside the cluster: set parameter " +
+                    $"{KubernetesSetting.OtlpEndpointLocation.ParameterName} to {OtlpEndpointLocation.Cluster} or {OtlpEndpointLocation.External}."),
             };
         }
 
@@ -73,7 +63,11 @@ public abstract record OtlpDestination(int Port)
         return destination;
     }
 
-    private static string Option(string name) => $"{KubernetesManifestOptions.SectionName}:{name}";
+    private static string Option(string name) => name switch
+    {
+        nameof(KubernetesSettings.OtlpEndpoint) => $"Parameter {KubernetesSetting.OtlpEndpoint.ParameterName}",
+        _ => $"Parameter {KubernetesSetting.OtlpEndpointLocation.ParameterName}",
+    };
 
     private static InvalidOperationException Invalid(string message) => new(message);
 }

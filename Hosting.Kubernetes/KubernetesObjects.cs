@@ -1,17 +1,15 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace NutritionAspire.AppHost.Kubernetes;
+namespace NutritionAspire.Hosting.Kubernetes;
 
 /// <summary>The labels, selectors and metadata every generated object shares.</summary>
 public static class KubernetesObjects
 {
-    /// <summary>The <c>app.kubernetes.io/part-of</c> value of every object; policies select the services by it.</summary>
-    public const string PartOf = "nutrition-aspire";
-
     /// <summary>The selector label (the one Aspirate uses too).</summary>
     public const string AppLabel = "app";
 
+    /// <summary>Labels every object with the environment's name, the application it is part of.</summary>
     public const string PartOfLabel = "app.kubernetes.io/part-of";
 
     /// <summary>The label Cilium gives every endpoint with the namespace of its pod.</summary>
@@ -19,15 +17,19 @@ public static class KubernetesObjects
 
     public static V1LabelSelector App(string name) => new() { MatchLabels = Labels((AppLabel, name)) };
 
+    /// <summary>Selects the pods of any of <paramref name="names"/> (one label selector, so one peer).</summary>
+    public static V1LabelSelector AnyApp(IEnumerable<string> names) => new()
+    {
+        MatchExpressions = [new V1LabelSelectorRequirement { Key = AppLabel, OperatorProperty = "In", Values = [.. names.Order(StringComparer.Ordinal)] }],
+    };
+
     public static V1LabelSelector InNamespace(string ns) => new() { MatchLabels = Labels((PodNamespaceLabel, ns)) };
 
-    public static V1LabelSelector PartOfTheApplication() => new() { MatchLabels = Labels((PartOfLabel, PartOf)) };
-
-    public static V1ObjectMeta Metadata(string name, string app) => new() { Name = name, Labels = ServiceLabels(app) };
+    public static V1ObjectMeta Metadata(string name, string app, string partOf) => new() { Name = name, Labels = ServiceLabels(app, partOf) };
 
     /// <summary><c>app</c> is the selector label; the others are the recommended labels.</summary>
-    public static Dictionary<string, string> ServiceLabels(string app) =>
-        Labels((AppLabel, app), ("app.kubernetes.io/name", app), (PartOfLabel, PartOf));
+    public static Dictionary<string, string> ServiceLabels(string app, string partOf) =>
+        Labels((AppLabel, app), ("app.kubernetes.io/name", app), (PartOfLabel, partOf));
 
     /// <summary>Labels or annotations in key order, so the YAML is the same on every run.</summary>
     public static Dictionary<string, string> Labels(params (string Key, string Value)[] labels) =>

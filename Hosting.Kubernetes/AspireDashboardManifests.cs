@@ -1,7 +1,7 @@
 using k8s.Models;
-using static NutritionAspire.AppHost.Kubernetes.KubernetesObjects;
+using static NutritionAspire.Hosting.Kubernetes.KubernetesObjects;
 
-namespace NutritionAspire.AppHost.Kubernetes;
+namespace NutritionAspire.Hosting.Kubernetes;
 
 /// <summary>The Aspire dashboard in the cluster, so the traces of a local run are there too; reached by port-forward.</summary>
 public static class AspireDashboardManifests
@@ -10,17 +10,17 @@ public static class AspireDashboardManifests
     public const int UiPort = 18888;
     public const int OtlpPort = 18889;
 
-    /// <summary>The default OTLP endpoint of every service: this dashboard.</summary>
+    /// <summary>The default OTLP endpoint of every resource that exports telemetry: this dashboard.</summary>
     public static string OtlpEndpoint { get; } = $"http://{Name}:{Invariant(OtlpPort)}";
 
-    public static IReadOnlyList<(string File, object Object)> For(KubernetesManifestOptions options) =>
-        [("deployment.yaml", Deployment(options)), ("service.yaml", Service())];
+    public static IReadOnlyList<(string File, object Object)> For(KubernetesSettings settings) =>
+        [("deployment.yaml", Deployment(settings)), ("service.yaml", Service(settings))];
 
-    private static V1Deployment Deployment(KubernetesManifestOptions options) => new()
+    private static V1Deployment Deployment(KubernetesSettings settings) => new()
     {
         ApiVersion = "apps/v1",
         Kind = "Deployment",
-        Metadata = Metadata(Name, Name),
+        Metadata = Metadata(Name, Name, settings.Application),
         Spec = new V1DeploymentSpec
         {
             // Not autoscaled: telemetry lives in the dashboard's memory, and two copies would each hold half of it.
@@ -34,7 +34,7 @@ public static class AspireDashboardManifests
                 Spec = HardenedPod.For(Name, new V1Container
                 {
                     Name = Name,
-                    Image = $"{options.ImageRegistry}/{Name}:{options.DashboardImageTag}",
+                    Image = WorkloadObjects.BuiltImage(Name, settings with { ImageTag = settings.DashboardImageTag }),
                     ImagePullPolicy = "IfNotPresent",
                     Ports =
                     [
@@ -58,11 +58,11 @@ public static class AspireDashboardManifests
         },
     };
 
-    private static V1Service Service() => new()
+    private static V1Service Service(KubernetesSettings settings) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
-        Metadata = Metadata(Name, Name),
+        Metadata = Metadata(Name, Name, settings.Application),
         Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",

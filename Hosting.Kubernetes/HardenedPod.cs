@@ -1,15 +1,21 @@
 using k8s.Models;
-using static NutritionAspire.AppHost.Kubernetes.KubernetesObjects;
+using static NutritionAspire.Hosting.Kubernetes.KubernetesObjects;
 
-namespace NutritionAspire.AppHost.Kubernetes;
+namespace NutritionAspire.Hosting.Kubernetes;
 
-/// <summary>The pod every Deployment runs: one container, restricted security, spread over zones and nodes.</summary>
+/// <summary>
+/// The pod every Deployment runs: one container, restricted security (non-root, read-only root filesystem, no
+/// privilege escalation, no capabilities), a writable <c>/tmp</c>, spread over zones and nodes.
+/// </summary>
 public static class HardenedPod
 {
-    /// <summary>The non-root <c>app</c> user of the .NET base images.</summary>
+    /// <summary>The non-root <c>app</c> user of the .NET base images; other images run as it too (change it with PublishAsKubernetesService).</summary>
     public const int AppUserId = 1654;
 
-    public static V1PodSpec For(string name, V1Container container)
+    /// <summary>The emptyDir on <c>/tmp</c>, the one writable path besides the model's volumes.</summary>
+    public const string TmpVolume = "tmp";
+
+    public static V1PodSpec For(string name, V1Container container, IEnumerable<V1Volume>? volumes = null, IEnumerable<V1VolumeMount>? mounts = null)
     {
         container.SecurityContext = new V1SecurityContext
         {
@@ -18,7 +24,7 @@ public static class HardenedPod
             RunAsNonRoot = true,
             Capabilities = new V1Capabilities { Drop = ["ALL"] },
         };
-        container.VolumeMounts = [new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }];
+        container.VolumeMounts = [new V1VolumeMount { Name = TmpVolume, MountPath = "/tmp" }, .. mounts ?? []];
         return new V1PodSpec
         {
             AutomountServiceAccountToken = false,
@@ -29,6 +35,7 @@ public static class HardenedPod
                 RunAsNonRoot = true,
                 RunAsUser = AppUserId,
                 RunAsGroup = AppUserId,
+                // Volumes are writable by the group, so by the container's user.
                 FsGroup = AppUserId,
                 SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
             },
@@ -38,7 +45,7 @@ public static class HardenedPod
                 Spread(name, "kubernetes.io/hostname"),
             ],
             Containers = [container],
-            Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("64Mi") } }],
+            Volumes = [new V1Volume { Name = TmpVolume, EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = new ResourceQuantity("64Mi") } }, .. volumes ?? []],
         };
     }
 

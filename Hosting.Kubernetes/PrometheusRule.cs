@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace NutritionAspire.AppHost.Kubernetes;
+namespace NutritionAspire.Hosting.Kubernetes;
 
 // Typed model of the Prometheus Operator's PrometheusRule, with the fields of a Prometheus rule file the project uses.
 
