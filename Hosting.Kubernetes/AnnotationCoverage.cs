@@ -73,6 +73,7 @@ public static class AnnotationCoverage
     /// <summary>Types Aspire keeps internal, by full name, and what they are.</summary>
     private static readonly Dictionary<string, Entry> s_byName = new(StringComparer.Ordinal)
     {
+        ["Aspire.Hosting.ApplicationModel.DefaultLaunchProfileAnnotation"] = RunOnly("the launch profile a local run uses"),
         ["Aspire.Hosting.ApplicationModel.ProjectLaunchDefaultsAnnotation"] = RunOnly("the launch profile's endpoints of a local run"),
         ["Aspire.Hosting.RedisBuilderExtensions+PersistenceAnnotation"] = Mapped("through the redis-server arguments it adds"),
         ["Aspire.Hosting.ApplicationModel.ComputeEnvironmentAnnotation"] = Mapped("a resource bound to another compute environment is left to it"),
@@ -109,7 +110,7 @@ public static class AnnotationCoverage
             var entry = Of(annotation);
             if (entry is null)
             {
-                throw Unmappable.Setting(resource, annotation.GetType().Name,
+                throw Unmappable.Setting(resource, annotation.GetType().FullName ?? annotation.GetType().Name,
                     "an annotation the Kubernetes publisher does not know, so it cannot say it is mapped; exclude the resource (ExcludeFromManifest) or add it only in run mode");
             }
 

@@ -1,41 +1,41 @@
 using k8s.Models;
-using NutritionAspire.AppHost.Kubernetes;
+using NutritionAspire.Hosting.Kubernetes;
 
 namespace NutritionAspire.Manifests.Tests;
 
-/// <summary>
-/// The network policies the generator derives from a model and the options, above all the services' egress to the
-/// OTLP endpoint in each form it may take.
-/// </summary>
-public sealed class CiliumNetworkPoliciesTests
+/// <summary>The egress of the resources that export telemetry to the OTLP endpoint, in each form it may take.</summary>
+public sealed class OtlpEgressTests
 {
     private const string PodNamespace = "k8s:io.kubernetes.pod.namespace";
 
-    private static readonly ProbeSpec s_probe = new("http", "/healthz");
-
-    /// <summary>A public API calling one gRPC service, which calls nothing.</summary>
-    private static readonly ServiceSpec[] s_services =
+    /// <summary>A public API calling one gRPC service, which calls nothing; both export telemetry, and a cache does not.</summary>
+    private static readonly WorkloadSpec[] s_workloads =
     [
-        new("health-api", [new("http", 8080, IsGrpc: false)], ["bmr-grpc"], Replicas: 2, IsExternal: true, s_probe, s_probe, s_probe),
-        new("bmr-grpc", [new("grpc", 30000, IsGrpc: true), new("http", 8080, IsGrpc: false)], [], Replicas: 2, IsExternal: false, s_probe, s_probe, s_probe),
+        Workload("health-api", [Http("http", external: true)], [new EndpointUse("bmr-grpc", "grpc")]),
+        Workload("bmr-grpc", [new PortSpec("grpc", 30000, 30000, "TCP", "http", "kubernetes.io/h2c", false, null, null), Http("http", external: false)], []),
+        Workload("cache", [new PortSpec("tcp", 6379, 6379, "TCP", "tcp", null, false, null, null)], [], exportsTelemetry: false),
     ];
 
     [Fact]
     public void ByDefaultTheServicesExportToTheInClusterDashboardWhichAdmitsThem()
     {
-        var policies = Policies(new KubernetesManifestOptions());
+        var policies = Policies(Settings());
 
         var otlp = OtlpEgress(policies);
         Assert.Equal("aspire-dashboard", Assert.Single(otlp.ToEndpoints!).MatchLabels["app"]);
         Assert.Equal("18889", Port(otlp));
         var admit = Assert.Single(Assert.Single(policies, p => p.Metadata.Name == "aspire-dashboard-otlp").Spec.Ingress!);
-        Assert.Equal("nutrition-aspire", Assert.Single(admit.FromEndpoints!).MatchLabels["app.kubernetes.io/part-of"]);
+        // Exactly the resources that export: not the cache.
+        var exporters = Assert.Single(Assert.Single(admit.FromEndpoints!).MatchExpressions);
+        Assert.Equal(("app", "In"), (exporters.Key, exporters.OperatorProperty));
+        Assert.Equal(["bmr-grpc", "health-api"], exporters.Values);
+        Assert.Single(Assert.Single(policies, p => p.Metadata.Name == "cache-egress").Spec.Egress!);
     }
 
     [Fact]
     public void ABareServiceNameIsAServiceOfTheManifestsOwnNamespace()
     {
-        var policies = Policies(new KubernetesManifestOptions { OtlpEndpoint = "http://otel-collector:4317" });
+        var policies = Policies(Settings() with { OtlpEndpoint = "http://otel-collector:4317" });
 
         // The pod resolves otel-collector.<its namespace>.svc.cluster.local, an in-cluster address toFQDNs never selects.
         var otlp = OtlpEgress(policies);
@@ -54,7 +54,7 @@ public sealed class CiliumNetworkPoliciesTests
     [InlineData("http://otel-collector.observability.svc.k8s.example.org:4317")]
     public void AServiceNameWithSvcIsSelectedByItsNamespace(string endpoint)
     {
-        var policies = Policies(new KubernetesManifestOptions { OtlpEndpoint = endpoint });
+        var policies = Policies(Settings() with { OtlpEndpoint = endpoint });
 
         var otlp = OtlpEgress(policies);
         Assert.Null(otlp.ToFqdns);
@@ -69,7 +69,7 @@ public sealed class CiliumNetworkPoliciesTests
     [InlineData("https://collector.example.org.:4318", "collector.example.org", "4318")]
     public void AnyOtherNameOfThreeOrMoreLabelsIsOutsideTheClusterAndAllowedByExactlyThatName(string endpoint, string name, string port)
     {
-        var otlp = OtlpEgress(Policies(new KubernetesManifestOptions { OtlpEndpoint = endpoint }));
+        var otlp = OtlpEgress(Policies(Settings() with { OtlpEndpoint = endpoint }));
 
         Assert.Null(otlp.ToEndpoints);
         Assert.Equal(name, Assert.Single(otlp.ToFqdns!).MatchName);
@@ -81,21 +81,21 @@ public sealed class CiliumNetworkPoliciesTests
     [InlineData("http://otel-collector.observability:4317", "'otel-collector' of namespace 'observability'")]
     public void ATwoLabelNameIsRefusedUntilItsLocationIsGiven(string endpoint, string reading)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Policies(new KubernetesManifestOptions { OtlpEndpoint = endpoint }));
+        var error = Assert.Throws<InvalidOperationException>(() => Policies(Settings() with { OtlpEndpoint = endpoint }));
 
         Assert.Contains(reading, error.Message, StringComparison.Ordinal);
-        Assert.Contains("set Kubernetes:OtlpEndpointLocation to Cluster or External", error.Message, StringComparison.Ordinal);
+        Assert.Contains("set parameter otlp-endpoint-location to Cluster or External", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ATwoLabelNameFollowsTheLocationGiven()
     {
-        var external = OtlpEgress(Policies(new KubernetesManifestOptions
+        var external = OtlpEgress(Policies(Settings() with
         {
             OtlpEndpoint = "https://honeycomb.io:443",
             OtlpEndpointLocation = OtlpEndpointLocation.External,
         }));
-        var cluster = OtlpEgress(Policies(new KubernetesManifestOptions
+        var cluster = OtlpEgress(Policies(Settings() with
         {
             OtlpEndpoint = "http://otel-collector.observability:4317",
             OtlpEndpointLocation = OtlpEndpointLocation.Cluster,
@@ -114,9 +114,9 @@ public sealed class CiliumNetworkPoliciesTests
     public void ALocationThatContradictsTheFormOfTheHostIsRefused(string endpoint, OtlpEndpointLocation location, string reason)
     {
         var error = Assert.Throws<InvalidOperationException>(() =>
-            Policies(new KubernetesManifestOptions { OtlpEndpoint = endpoint, OtlpEndpointLocation = location }));
+            Policies(Settings() with { OtlpEndpoint = endpoint, OtlpEndpointLocation = location }));
 
-        Assert.Contains($"Kubernetes:OtlpEndpointLocation is {location}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Parameter otlp-endpoint-location is {location}", error.Message, StringComparison.Ordinal);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
@@ -125,15 +125,15 @@ public sealed class CiliumNetworkPoliciesTests
     [InlineData("http://[fd00::7]:4317")]
     public void AnAddressInsteadOfANameIsRefused(string endpoint)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Policies(new KubernetesManifestOptions { OtlpEndpoint = endpoint }));
+        var error = Assert.Throws<InvalidOperationException>(() => Policies(Settings() with { OtlpEndpoint = endpoint }));
 
-        Assert.Contains("Kubernetes:OtlpEndpoint must name its host", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Parameter otlp-endpoint must name its host", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TheExternalEgressIsWrittenWithTheFieldNameCiliumKnows()
     {
-        var egress = Assert.Single(Policies(new KubernetesManifestOptions { OtlpEndpoint = "https://api.honeycomb.io:443" }),
+        var egress = Assert.Single(Policies(Settings() with { OtlpEndpoint = "https://api.honeycomb.io:443" }),
             p => p.Metadata.Name == "health-api-egress");
 
         var yaml = KustomizeTree.Yaml(egress);
@@ -142,35 +142,24 @@ public sealed class CiliumNetworkPoliciesTests
     }
 
     [Fact]
-    public void EachReferenceIsAnL7AllowOfTheCalleesMethodsFromTheCallerOnly()
-    {
-        var policies = Policies(new KubernetesManifestOptions());
-
-        var allow = Assert.Single(policies, p => p.Metadata.Name == "bmr-grpc-from-health-api");
-        Assert.Equal("bmr-grpc", allow.Spec.EndpointSelector.MatchLabels["app"]);
-        var rule = Assert.Single(allow.Spec.Ingress!);
-        Assert.Equal("health-api", Assert.Single(rule.FromEndpoints!).MatchLabels["app"]);
-        var port = Assert.Single(rule.ToPorts!);
-        Assert.Equal("30000", Assert.Single(port.Ports).Port);
-        var http = Assert.Single(port.Rules!.Http!);
-        Assert.Equal(("POST", "/bmr.BMRService/SayHello"), (http.Method, http.Path));
-        var egress = Assert.Single(policies, p => p.Metadata.Name == "health-api-egress").Spec.Egress!;
-        Assert.Equal("bmr-grpc", egress[2].ToEndpoints!.Single().MatchLabels["app"]);
-        Assert.Equal(3, egress.Count);
-        Assert.Equal(2, Assert.Single(policies, p => p.Metadata.Name == "bmr-grpc-egress").Spec.Egress!.Count);
-    }
-
-    [Fact]
     public void OnlyAnExternalServiceIsReachableFromTheIngress()
     {
-        var policies = Policies(new KubernetesManifestOptions());
+        var policies = Policies(Settings());
 
         var ingress = Assert.Single(policies, p => p.Spec.Ingress?.Any(rule => rule.FromEntities?.Contains("ingress") == true) == true);
         Assert.Equal("health-api-from-ingress", ingress.Metadata.Name);
         Assert.Equal("8080", Port(Assert.Single(ingress.Spec.Ingress!)));
     }
 
-    private static IReadOnlyList<CiliumNetworkPolicy> Policies(KubernetesManifestOptions options) => CiliumNetworkPolicies.For(s_services, options);
+    private static IReadOnlyList<CiliumNetworkPolicy> Policies(KubernetesSettings settings) => CiliumNetworkPolicies.For(s_workloads, settings);
+
+    private static KubernetesSettings Settings() => KubernetesSettings.Defaults("nutrition-aspire");
+
+    private static PortSpec Http(string name, bool external) => new(name, 8080, 8080, "TCP", "http", "http", external, null, null);
+
+    private static WorkloadSpec Workload(string name, IReadOnlyList<PortSpec> ports, IReadOnlyList<EndpointUse> uses, bool exportsTelemetry = true) =>
+        new(name, WorkloadKind.Project, null, "IfNotPresent", null, [], new Dictionary<string, ValueTemplate>(), ports, [], [], 2,
+            exportsTelemetry, uses, null, []);
 
     /// <summary>The OTLP rule of health-api's egress: after DNS, before the services it calls.</summary>
     private static CiliumRule OtlpEgress(IReadOnlyList<CiliumNetworkPolicy> policies) =>
