@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
@@ -40,7 +41,7 @@ internal sealed class ValueMapper(
 
                 return [new SecretPart(secret.Name)];
             case ParameterResource parameter:
-                return [Formatted(PlainValue(parameter, setting), format, setting)];
+                return [Formatted(await PlainValueAsync(parameter, setting), format, setting)];
             case EndpointReference endpoint:
                 return [Formatted(Endpoint(endpoint, EndpointProperty.Url, setting), format, setting)];
             case EndpointReferenceExpression expression:
@@ -51,6 +52,9 @@ internal sealed class ValueMapper(
                 return await PartsAsync(withConnectionString.ConnectionStringExpression, setting, format);
             case ReferenceExpression expression:
                 return await ExpressionAsync(expression, setting, format);
+            case IResourceBuilder<IResource> builder:
+                // WithArgs("--password", password) hands over the builder; its resource is the value.
+                return await PartsAsync(builder.Resource, setting, format);
             case IManifestExpressionProvider provider:
                 throw Refuse(setting, $"its value is a {provider.GetType().Name} ({provider.ValueExpression}), which has no Kubernetes mapping");
             default:
@@ -101,10 +105,29 @@ internal sealed class ValueMapper(
         return parts;
     }
 
-    /// <summary>A plain parameter's value: its configured value, else its default; one with neither stops the step.</summary>
-    private string PlainValue(ParameterResource parameter, string setting) =>
-        configuration[ParameterValues.ConfigurationKey(parameter)] ?? parameter.Default?.GetDefaultValue()
-            ?? throw Refuse(setting, $"parameter '{parameter.Name}' has no value: give it with --Parameters:{parameter.Name}=… or a default in the AppHost");
+    /// <summary>
+    /// A plain parameter's value: configured, else its default, else the value the AppHost gives it in code
+    /// (<c>AddParameter(name, value)</c>), which asks nobody. One without a value stops the step, naming it.
+    /// </summary>
+    private async Task<string> PlainValueAsync(ParameterResource parameter, string setting)
+    {
+        if ((configuration[ParameterValues.ConfigurationKey(parameter)] ?? parameter.Default?.GetDefaultValue()) is { } value)
+        {
+            return value;
+        }
+
+        var missing = $"parameter '{parameter.Name}' has no value: give it with --Parameters:{parameter.Name}=… or a default in the AppHost";
+        // Nothing prompts here (the step does not run after process-parameters), so the value is there at once or not at all.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            return await parameter.GetValueAsync(timeout.Token) ?? "";
+        }
+        catch (Exception error) when (error is DistributedApplicationException or OperationCanceledException)
+        {
+            throw Refuse(setting, missing);
+        }
+    }
 
     /// <summary>An endpoint as the cluster reaches it: the Service named after its resource, on the Service's port.</summary>
     private string Endpoint(EndpointReference endpoint, EndpointProperty property, string setting)

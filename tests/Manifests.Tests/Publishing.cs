@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,8 +8,11 @@ using NutritionAspire.Hosting.Kubernetes;
 
 namespace NutritionAspire.Manifests.Tests;
 
-/// <summary>What a run of the <c>kubernetes-manifests</c> step left: its log, and the tree it wrote (empty if none).</summary>
-public sealed record PublishOutcome(bool Succeeded, string Log, SortedDictionary<string, string> Tree);
+/// <summary>
+/// What a run of the <c>kubernetes-manifests</c> step left: its log, the tree it wrote (empty if none), and the
+/// resources of the model as the step saw them.
+/// </summary>
+public sealed record PublishOutcome(bool Succeeded, string Log, SortedDictionary<string, string> Tree, IReadOnlyList<IResource> Resources);
 
 /// <summary>
 /// Runs the <c>kubernetes-manifests</c> step in this process, as the documented command runs it: publish mode, the
@@ -49,8 +53,10 @@ public static class Publishing
     {
         // A failed step sets the process's exit code, for the documented command; this process is the test host.
         var exitCode = Environment.ExitCode;
+        IReadOnlyList<IResource> resources;
         await using (app)
         {
+            resources = [.. app.Services.GetRequiredService<DistributedApplicationModel>().Resources];
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(Deadline);
             try
@@ -69,7 +75,7 @@ public static class Publishing
 
         var text = string.Join('\n', log);
         var failed = text.Contains($"Step '{KubernetesManifestsStep.StepName}' failed", StringComparison.Ordinal);
-        return new PublishOutcome(!failed, text, Directory.Exists(output) ? Repository.ReadTree(output) : new(StringComparer.Ordinal));
+        return new PublishOutcome(!failed, text, Directory.Exists(output) ? Repository.ReadTree(output) : new(StringComparer.Ordinal), resources);
     }
 
     private static ConcurrentQueue<string> Capture(IServiceCollection services)
