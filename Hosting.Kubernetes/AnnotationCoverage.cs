@@ -73,6 +73,7 @@ public static class AnnotationCoverage
     /// <summary>Types Aspire keeps internal, by full name, and what they are.</summary>
     private static readonly Dictionary<string, Entry> s_byName = new(StringComparer.Ordinal)
     {
+        ["Aspire.Hosting.ApplicationModel.PersistenceAnnotation"] = RunOnly("whether a local container outlives the AppHost"),
         ["Aspire.Hosting.ApplicationModel.DefaultLaunchProfileAnnotation"] = RunOnly("the launch profile a local run uses"),
         ["Aspire.Hosting.ApplicationModel.ProjectLaunchDefaultsAnnotation"] = RunOnly("the launch profile's endpoints of a local run"),
         ["Aspire.Hosting.RedisBuilderExtensions+PersistenceAnnotation"] = Mapped("through the redis-server arguments it adds"),
