@@ -34,12 +34,12 @@ internal sealed class ValueMapper(
             case IFormattable formattable:
                 return [Formatted(formattable.ToString(null, CultureInfo.InvariantCulture), format, setting)];
             case ParameterResource { Secret: true } secret:
-                if (format is not null)
+                return format switch
                 {
-                    throw Refuse(setting, $"secret parameter '{secret.Name}' is formatted as '{format}', which the pod cannot apply to a Secret's value");
-                }
-
-                return [new SecretPart(secret.Name)];
+                    null => [new SecretPart(secret.Name)],
+                    "uri" => [new SecretPart(secret.Name, SecretPart.UriKey)],
+                    _ => throw Refuse(setting, $"secret parameter '{secret.Name}' is formatted as '{format}', which the pod cannot apply to a Secret's value"),
+                };
             case ParameterResource parameter:
                 return [Formatted(await PlainValueAsync(parameter, setting), format, setting)];
             case EndpointReference endpoint:
@@ -66,7 +66,16 @@ internal sealed class ValueMapper(
     {
         if (expression.IsConditional)
         {
-            throw Refuse(setting, $"its value is conditional ({expression.ValueExpression}), and the cluster has nothing to decide it with");
+            // Decided here, as it would be at run time: the condition is a value of the cluster (an endpoint's TLS, a
+            // plain parameter); one that holds a secret could only be decided by reading it, which publishing never does.
+            var condition = Merge(await PartsAsync(expression.Condition, setting, format: null));
+            if (condition is not [TextPart decided])
+            {
+                throw Refuse(setting, $"its value depends on a secret ({expression.ValueExpression}), which publishing never reads");
+            }
+
+            var branch = string.Equals(decided.Text, expression.MatchValue, StringComparison.OrdinalIgnoreCase) ? expression.WhenTrue : expression.WhenFalse;
+            return await PartsAsync(branch, setting, format);
         }
 
         if (format is not null)

@@ -18,9 +18,6 @@ public static partial class WorkloadObjects
     /// <summary>How far the autoscaler may scale a resource out, as a multiple of its replicas in the model.</summary>
     private const int MaxReplicasPerModelReplica = 5;
 
-    /// <summary>The key of the value in the Secret of a secret parameter.</summary>
-    public const string SecretKey = "value";
-
     /// <summary>The size each named volume asks for (change it with PublishAsKubernetesService).</summary>
     public const string VolumeSize = "1Gi";
 
@@ -98,7 +95,7 @@ public static partial class WorkloadObjects
 
     public static string ConfigMapName(string workload) => $"{workload}-env";
 
-    /// <summary>The Secret a secret parameter's value is read from: named after the parameter, the value under <see cref="SecretKey"/>.</summary>
+    /// <summary>The Secret a secret parameter's value is read from: named after the parameter (see <see cref="SecretPart"/> for its keys).</summary>
     public static string SecretName(string parameter) => parameter.ToLowerInvariant();
 
     /// <summary>
@@ -116,7 +113,8 @@ public static partial class WorkloadObjects
             data["OTEL_SERVICE_NAME"] = workload.Name;
         }
 
-        var embedded = new SortedSet<string>(StringComparer.Ordinal);
+        var embedded = new SortedSet<SecretPart>(Comparer<SecretPart>.Create((a, b) =>
+            string.CompareOrdinal(HelperVariable(a), HelperVariable(b))));
         var secretValues = new List<V1EnvVar>();
         foreach (var (name, value) in workload.Environment)
         {
@@ -128,7 +126,7 @@ public static partial class WorkloadObjects
 
             data.Remove(name);
             secretValues.Add(value.Parts is [SecretPart only]
-                ? SecretVariable(name, only.Parameter, workload)
+                ? SecretVariable(name, only, workload)
                 : new V1EnvVar { Name = name, Value = Expandable(value, embedded) });
         }
 
@@ -138,45 +136,45 @@ public static partial class WorkloadObjects
             Expandable(arg, embedded);
         }
 
-        var helpers = embedded.Select(parameter =>
+        var helpers = embedded.Select(secret =>
         {
-            var variable = HelperVariable(parameter);
+            var variable = HelperVariable(secret);
             if (workload.Environment.ContainsKey(variable))
             {
                 throw Unmappable.Setting(workload.Name, $"environment variable {variable}",
-                    $"the publisher needs that name to hand the pod secret parameter '{parameter}'");
+                    $"the publisher needs that name to hand the pod secret parameter '{secret.Parameter}'");
             }
 
-            return SecretVariable(variable, parameter, workload);
+            return SecretVariable(variable, secret, workload);
         });
         return (data, [.. helpers, .. secretValues]);
     }
 
-    private static V1EnvVar SecretVariable(string name, string parameter, WorkloadSpec workload)
+    private static V1EnvVar SecretVariable(string name, SecretPart secret, WorkloadSpec workload)
     {
-        var secret = SecretName(parameter);
-        if (!KubernetesSettings.DnsLabel().IsMatch(secret) || secret.Length > 63)
+        var secretName = SecretName(secret.Parameter);
+        if (!KubernetesSettings.DnsLabel().IsMatch(secretName) || secretName.Length > 63)
         {
-            throw Unmappable.Setting(workload.Name, $"secret parameter '{parameter}'", "its name is no valid name for the Secret it is read from");
+            throw Unmappable.Setting(workload.Name, $"secret parameter '{secret.Parameter}'", "its name is no valid name for the Secret it is read from");
         }
 
         return new V1EnvVar
         {
             Name = name,
-            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = SecretKey } },
+            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secretName, Key = secret.Key } },
         };
     }
 
     /// <summary>A value for an env entry or an argument, which the kubelet expands: <c>$(</c> in text is escaped, a secret is <c>$(HELPER)</c>.</summary>
-    private static string Expandable(ValueTemplate value, ISet<string> embedded)
+    private static string Expandable(ValueTemplate value, ISet<SecretPart> embedded)
     {
         var expandable = new StringBuilder();
         foreach (var part in value.Parts)
         {
             if (part is SecretPart secret)
             {
-                embedded.Add(secret.Parameter);
-                expandable.Append(CultureInfo.InvariantCulture, $"$({HelperVariable(secret.Parameter)})");
+                embedded.Add(secret);
+                expandable.Append(CultureInfo.InvariantCulture, $"$({HelperVariable(secret)})");
             }
             else
             {
@@ -187,8 +185,12 @@ public static partial class WorkloadObjects
         return expandable.ToString();
     }
 
-    /// <summary>The env entry that hands the pod a secret parameter embedded in a longer value: <c>PARAMETER_API_KEY</c>.</summary>
-    public static string HelperVariable(string parameter) => "PARAMETER_" + NotInVariable().Replace(parameter.ToUpperInvariant(), "_");
+    /// <summary>
+    /// The env entry that hands the pod a secret parameter embedded in a longer value: <c>PARAMETER_API_KEY</c>, or
+    /// <c>PARAMETER_API_KEY_URI</c> for its URL-encoded form.
+    /// </summary>
+    public static string HelperVariable(SecretPart secret) =>
+        "PARAMETER_" + NotInVariable().Replace(secret.Parameter.ToUpperInvariant(), "_") + (secret.Key == SecretPart.ValueKey ? "" : "_" + secret.Key.ToUpperInvariant());
 
     /// <summary>
     /// A resource with more than one replica gets no <c>spec.replicas</c>: its HorizontalPodAutoscaler owns the count,
@@ -226,7 +228,7 @@ public static partial class WorkloadObjects
                         Image = workload.Image ?? BuiltImage(workload.Name, settings),
                         ImagePullPolicy = workload.ImagePullPolicy,
                         Command = workload.Command is { } command ? [command] : null,
-                        Args = workload.Args.Count == 0 ? null : [.. workload.Args.Select(arg => Expandable(arg, new HashSet<string>()))],
+                        Args = workload.Args.Count == 0 ? null : [.. workload.Args.Select(arg => Expandable(arg, new HashSet<SecretPart>()))],
                         Ports = workload.Ports.Count == 0 ? null
                             : [.. workload.Ports.Select(port => new V1ContainerPort { Name = port.Name, ContainerPort = port.TargetPort, Protocol = port.Protocol })],
                         EnvFrom = hasConfigMap ? [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = ConfigMapName(workload.Name) } }] : null,

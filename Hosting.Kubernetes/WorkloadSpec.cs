@@ -53,15 +53,23 @@ public sealed record ValueTemplate(IReadOnlyList<ValuePart> Parts)
         ? string.Concat(Parts.Cast<TextPart>().Select(part => part.Text))
         : throw new InvalidOperationException("The value holds a secret.");
 
-    public IEnumerable<string> Secrets => Parts.OfType<SecretPart>().Select(part => part.Parameter);
+    public IEnumerable<SecretPart> Secrets => Parts.OfType<SecretPart>();
 }
 
 public abstract record ValuePart;
 
 public sealed record TextPart(string Text) : ValuePart;
 
-/// <summary>The value of Secret parameter <paramref name="Parameter"/>.</summary>
-public sealed record SecretPart(string Parameter) : ValuePart;
+/// <summary>
+/// The value of secret parameter <paramref name="Parameter"/>, as the pod reads it from the parameter's Secret:
+/// <c>value</c>, or <c>uri</c> where the model URL-encodes it (the one form the pod cannot derive itself).
+/// </summary>
+public sealed record SecretPart(string Parameter, string Key = SecretPart.ValueKey) : ValuePart
+{
+    public const string ValueKey = "value";
+
+    public const string UriKey = "uri";
+}
 
 /// <summary>Everything the manifests need to know of one compute resource of the model; a null image is built from source.</summary>
 public sealed record WorkloadSpec(

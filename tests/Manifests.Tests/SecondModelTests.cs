@@ -46,6 +46,7 @@ public sealed class SecondModelTests
             .WithPublicRoutes(HttpRoute.Get("/items"))
             .WithEnvironment("CACHE_URL", cache.GetEndpoint("tcp"))
             .WithEnvironment("CACHE_CONNECTION", ReferenceExpression.Create($"{cache.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)},password={apiKey}"))
+            .WithEnvironment("CACHE_URI", ReferenceExpression.Create($"redis://:{apiKey:uri}@{cache.GetEndpoint("tcp").Property(EndpointProperty.HostAndPort)}"))
             .WithEnvironment("ADMIN_STATS", ReferenceExpression.Create($"{cache.GetEndpoint("admin")}/stats"))
             .WithEnvironment("API_KEY", apiKey)
             .WithEnvironment("FEATURE_FLAG", featureFlag)
@@ -102,10 +103,13 @@ public sealed class SecondModelTests
         Assert.Equal(["--mode", "serve", "--label", "$$(not-a-variable)"], apiContainer.Args);
         Assert.Equal("shop-critical", api.Spec.Template.Spec.PriorityClassName);
         var env = apiContainer.Env.ToDictionary(e => e.Name);
-        Assert.Equal(["PARAMETER_API_KEY", "API_KEY", "CACHE_CONNECTION"], apiContainer.Env.Select(e => e.Name));
+        Assert.Equal(["PARAMETER_API_KEY", "PARAMETER_API_KEY_URI", "API_KEY", "CACHE_CONNECTION", "CACHE_URI"], apiContainer.Env.Select(e => e.Name));
         AssertReadsSecret(env["PARAMETER_API_KEY"], "PARAMETER_API_KEY");
         AssertReadsSecret(env["API_KEY"], "API_KEY");
         Assert.Equal("cache:6379,password=$(PARAMETER_API_KEY)", env["CACHE_CONNECTION"].Value);
+        // The pod cannot URL-encode a Secret's value: the URL-encoded form is a key of the same Secret.
+        AssertReadsSecret(env["PARAMETER_API_KEY_URI"], "PARAMETER_API_KEY_URI", key: "uri");
+        Assert.Equal("redis://:$(PARAMETER_API_KEY_URI)@cache:6379", env["CACHE_URI"].Value);
         var apiSettings = ConfigMap(objects, "api-env").Data;
         Assert.Equal("tcp://cache:6379", apiSettings["CACHE_URL"]);
         Assert.Equal("http://cache:8001/stats", apiSettings["ADMIN_STATS"]);
@@ -179,11 +183,11 @@ public sealed class SecondModelTests
         return ManifestFiles.LoadStrictly(await Kubectl.KustomizeAsync(output.Path, Cancellation));
     }
 
-    private static void AssertReadsSecret(V1EnvVar variable, string name)
+    private static void AssertReadsSecret(V1EnvVar variable, string name, string key = "value")
     {
         Assert.Equal(name, variable.Name);
         Assert.Null(variable.Value);
-        Assert.Equal(("api-key", "value"), (variable.ValueFrom.SecretKeyRef.Name, variable.ValueFrom.SecretKeyRef.Key));
+        Assert.Equal(("api-key", key), (variable.ValueFrom.SecretKeyRef.Name, variable.ValueFrom.SecretKeyRef.Key));
     }
 
     private static string Peer(CiliumRule rule) => rule.FromEntities?.Single()
