@@ -17,6 +17,7 @@ public sealed class KubernetesSetting
         ParameterName = parameterName;
         Description = description;
         _default = defaultForEnvironment;
+        OptionName = string.Concat(parameterName.Split('-').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
     }
 
     public static KubernetesSetting Namespace { get; } = new("namespace",
@@ -51,6 +52,9 @@ public sealed class KubernetesSetting
 
     public string Description { get; }
 
+    /// <summary>The same setting spelled <c>--Kubernetes:&lt;OptionName&gt;=…</c>, as scripts written for the earlier publisher do.</summary>
+    public string OptionName { get; }
+
     /// <summary>The value when neither the AppHost nor the command line gives one.</summary>
     internal string DefaultFor(string environmentName) => _default(environmentName);
 }
@@ -68,6 +72,9 @@ public enum OtlpEndpointLocation
 /// <summary>The cluster settings of one publish, resolved from the environment's parameters and validated.</summary>
 public sealed partial record KubernetesSettings
 {
+    /// <summary>The configuration section of the earlier publisher's options, each another spelling of a parameter.</summary>
+    public const string OptionsSection = "Kubernetes";
+
     /// <summary>The <c>app.kubernetes.io/part-of</c> label of every object: the environment's name.</summary>
     public required string Application { get; init; }
 
@@ -109,17 +116,27 @@ public sealed partial record KubernetesSettings
     /// </summary>
     internal static KubernetesSettings Resolve(KubernetesEnvironmentResource environment, IConfiguration configuration)
     {
-        if (configuration.GetSection("Kubernetes").GetChildren().FirstOrDefault() is { } legacy)
+        var options = configuration.GetSection(OptionsSection);
+        if (options.GetChildren().FirstOrDefault(option => KubernetesSetting.All.All(s => !s.OptionName.Equals(option.Key, StringComparison.OrdinalIgnoreCase))) is { } unknown)
         {
             throw new InvalidOperationException(
-                $"Kubernetes:{legacy.Key} is not read: every cluster setting is a parameter of environment '{environment.Name}' now, " +
-                "such as --Parameters:namespace=… or --Parameters:otlp-endpoint=… (manifests/README.md lists them).");
+                $"{OptionsSection}:{unknown.Key} is no setting of environment '{environment.Name}'; its settings are the parameters " +
+                string.Join(", ", KubernetesSetting.All.Select(s => s.ParameterName)) + " (manifests/README.md).");
         }
 
         string Value(KubernetesSetting setting)
         {
             var parameter = environment.Parameter(setting);
-            return configuration[ParameterValues.ConfigurationKey(parameter)] ?? parameter.Default?.GetDefaultValue() ?? "";
+            var given = configuration[ParameterValues.ConfigurationKey(parameter)];
+            // The earlier publisher's spelling of the same parameter: one value, two ways to write it.
+            var option = options[setting.OptionName];
+            if (given is not null && option is not null && given != option)
+            {
+                throw new InvalidOperationException(
+                    $"Parameter {setting.ParameterName} is given twice, as '{given}' and as {OptionsSection}:{setting.OptionName} '{option}'.");
+            }
+
+            return given ?? option ?? parameter.Default?.GetDefaultValue() ?? "";
         }
 
         var location = Value(KubernetesSetting.OtlpEndpointLocation);

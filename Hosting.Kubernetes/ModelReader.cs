@@ -278,6 +278,17 @@ public static partial class ModelReader
 
             var port = ports.SingleOrDefault(p => p.Name == http.EndpointReference.EndpointName && p.Scheme == "http")
                 ?? throw Unmappable.Setting(resource, setting, $"it probes '{http.EndpointReference.EndpointName}', which is not an HTTP endpoint of the resource");
+            // What the API server would reject at apply time, refused now.
+            if (probe.InitialDelaySeconds < 0 || probe.PeriodSeconds < 1 || probe.TimeoutSeconds < 1 || probe.FailureThreshold < 1 || probe.SuccessThreshold < 1)
+            {
+                throw Unmappable.Setting(resource, setting, "its delay must be at least 0, and its period, timeout and thresholds at least 1");
+            }
+
+            if (probe.Type != ProbeType.Readiness && probe.SuccessThreshold != 1)
+            {
+                throw Unmappable.Setting(resource, setting, "only a readiness probe may ask for more than one success in a row");
+            }
+
             return new ProbeSpec(probe.Type, port.Name, http.Path, probe.InitialDelaySeconds, probe.PeriodSeconds, probe.TimeoutSeconds,
                 probe.FailureThreshold, probe.SuccessThreshold);
         })];

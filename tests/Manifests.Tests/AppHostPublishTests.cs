@@ -67,15 +67,30 @@ public sealed class AppHostPublishTests
     }
 
     [Fact]
-    public async Task AnOptionOfTheEarlierPublisherIsRefusedNamingTheParameters()
+    public async Task TheEarlierPublishersOptionsAreAnotherSpellingOfTheParameters()
     {
         using var output = new TemporaryDirectory();
 
-        var outcome = await Publishing.AppHostAsync(output.Path, ["--Kubernetes:ImageTag=2.0.0"], Cancellation);
+        var outcome = await Publishing.AppHostAsync(output.Path,
+            ["--Kubernetes:ImageRegistry=registry.example.org/team", "--Kubernetes:IngressHost=health.example.org", "--Parameters:image-tag=2.0.0", "--Kubernetes:ImageTag=2.0.0"],
+            Cancellation);
+
+        Assert.True(outcome.Succeeded, outcome.Log);
+        Assert.Equal("registry.example.org/team/health-api:2.0.0", Container(outcome, "health-api/deployment.yaml").Text("image"));
+        Assert.Equal("health.example.org", YamlDocuments.LoadOne(outcome.Tree["health-api/ingress.yaml"]).Text("spec.rules[0].host"));
+    }
+
+    [Theory]
+    [InlineData("--Kubernetes:Namspace=nutrition", "Kubernetes:Namspace is no setting of environment 'nutrition-aspire'")]
+    [InlineData("--Kubernetes:ImageTag=2.0.1", "Parameter image-tag is given twice, as '2.0.0' and as Kubernetes:ImageTag '2.0.1'")]
+    public async Task AnUnknownOrConflictingOptionIsRefusedNamingIt(string option, string message)
+    {
+        using var output = new TemporaryDirectory();
+
+        var outcome = await Publishing.AppHostAsync(output.Path, ["--Parameters:image-tag=2.0.0", option], Cancellation);
 
         Assert.False(outcome.Succeeded);
-        Assert.Contains("Kubernetes:ImageTag is not read", outcome.Log, StringComparison.Ordinal);
-        Assert.Contains("--Parameters:", outcome.Log, StringComparison.Ordinal);
+        Assert.Contains(message, outcome.Log, StringComparison.Ordinal);
     }
 
     [Fact]

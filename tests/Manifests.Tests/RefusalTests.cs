@@ -26,6 +26,7 @@ public sealed class RefusalTests
         { "reference to an excluded resource", "Resource 'api': environment variable BOX_URL cannot be published to Kubernetes: it addresses endpoint 'web' of 'box', which is not published" },
         { "gRPC services without an HTTP/2 endpoint", "Resource 'api': WithGrpcServices cannot be published to Kubernetes: it needs exactly one HTTP/2 endpoint" },
         { "external endpoint without ingress host", "Resource 'api': external endpoint 'http' cannot be published to Kubernetes: parameter ingress-host has no value" },
+        { "liveness probe with two successes", "Resource 'api': the Liveness probe cannot be published to Kubernetes: only a readiness probe may ask for more than one success" },
         { "unknown resource type", "Resource 'thing': the Thing cannot be published" },
     };
 
@@ -108,6 +109,10 @@ public sealed class RefusalTests
                 break;
             case "external endpoint without ingress host":
                 builder.AddProject("api", "api/Api.csproj", launchProfileName: null).WithHttpEndpoint(targetPort: 8080, name: "http").WithExternalHttpEndpoints();
+                break;
+            case "liveness probe with two successes":
+                builder.AddProject("api", "api/Api.csproj", launchProfileName: null).WithHttpEndpoint(targetPort: 8080, name: "http")
+                    .WithHttpProbe(ProbeType.Liveness, "/alive", successThreshold: 2, endpointName: "http");
                 break;
             case "unknown resource type":
                 builder.AddResource(new Thing("thing"));
