@@ -43,8 +43,6 @@ public sealed record ScrapeSpec(string PortName, string Path);
 /// </summary>
 public sealed record ValueTemplate(IReadOnlyList<ValuePart> Parts)
 {
-    public static ValueTemplate Text(string text) => new([new TextPart(text)]);
-
     /// <summary>Whether the value holds no secret, so it may be written as it is.</summary>
     public bool IsPlain => Parts.All(part => part is TextPart);
 
@@ -52,8 +50,6 @@ public sealed record ValueTemplate(IReadOnlyList<ValuePart> Parts)
     public string PlainText => IsPlain
         ? string.Concat(Parts.Cast<TextPart>().Select(part => part.Text))
         : throw new InvalidOperationException("The value holds a secret.");
-
-    public IEnumerable<SecretPart> Secrets => Parts.OfType<SecretPart>();
 }
 
 public abstract record ValuePart;

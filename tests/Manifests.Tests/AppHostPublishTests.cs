@@ -97,7 +97,7 @@ public sealed class AppHostPublishTests
     public async Task TheSettingsAreParametersWithTheAppHostsDefaultsThatTheAspireManifestLeavesOut()
     {
         using var output = new TemporaryDirectory();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(Publishing.StepArguments(output.Path), Cancellation);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(Publishing.StepArguments(output.Path), Cancellation);
 
         var environment = Assert.Single(builder.Resources.OfType<KubernetesEnvironmentResource>());
         Assert.Equal("nutrition-aspire", environment.Name);

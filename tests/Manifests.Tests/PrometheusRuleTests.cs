@@ -35,7 +35,7 @@ public sealed partial class PrometheusRuleTests
     public async Task TheRulesSelectTheNamespaceTheAppHostDeclaresAndPublishesTo()
     {
         using var output = new TemporaryDirectory();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(Publishing.StepArguments(output.Path), Cancellation);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(Publishing.StepArguments(output.Path), Cancellation);
         var environment = Assert.Single(builder.Resources.OfType<KubernetesEnvironmentResource>());
         var declared = Assert.Single(environment.Annotations.OfType<PrometheusRulesAnnotation>());
 
