@@ -1,29 +1,46 @@
 using NutritionAspire;
 using NutritionAspire.AppHost;
-using NutritionAspire.AppHost.Kubernetes;
+using NutritionAspire.Contracts.Bmr;
+using NutritionAspire.Contracts.Calories;
+using NutritionAspire.Contracts.Imc;
+using NutritionAspire.Contracts.Proteins;
+using NutritionAspire.Contracts.Recommendations;
+using NutritionAspire.Contracts.Water;
+using NutritionAspire.Hosting.Kubernetes;
+
+// The namespace the cluster's objects go to, which the Prometheus rules' expressions select.
+const string ClusterNamespace = "nutrition";
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-var water = builder.AddGrpcService<Projects.Water_Grpc>(ResourceNames.WaterGrpc);
-var proteins = builder.AddGrpcService<Projects.Proteins_Grpc>(ResourceNames.ProteinsGrpc);
-var calories = builder.AddGrpcService<Projects.Calories_Grpc>(ResourceNames.CaloriesGrpc);
+builder.AddKubernetesEnvironment("nutrition-aspire")
+    .WithNamespace(ClusterNamespace)
+    .WithImages(registry: "nutritionaspire", tag: "1.0.0")
+    .WithIngressHost("health.k8s.cluster.local")
+    .WithGrafanaDashboards(ObservabilityExtensions.GrafanaDashboardsFolder, grafanaFolder: "NutritionAspire")
+    .WithPrometheusRules(PrometheusRuleFiles.Folder, selectedNamespace: ClusterNamespace);
+
+var water = builder.AddGrpcService<Projects.Water_Grpc>(ResourceNames.WaterGrpc).WithGrpcServices(WaterService.Descriptor);
+var proteins = builder.AddGrpcService<Projects.Proteins_Grpc>(ResourceNames.ProteinsGrpc).WithGrpcServices(ProteinsService.Descriptor);
+var calories = builder.AddGrpcService<Projects.Calories_Grpc>(ResourceNames.CaloriesGrpc).WithGrpcServices(CaloriesService.Descriptor);
 
 var recommendations = builder.AddGrpcService<Projects.Recommendations_Grpc>(ResourceNames.RecommendationsGrpc)
-    .WithReference(water).WaitFor(water)
-    .WithReference(proteins).WaitFor(proteins)
-    .WithReference(calories).WaitFor(calories);
+    .WithGrpcServices(RecomendationsService.Descriptor)
+    .WithGrpcDependency(water)
+    .WithGrpcDependency(proteins)
+    .WithGrpcDependency(calories);
 
-var bmr = builder.AddGrpcService<Projects.Bmr_Grpc>(ResourceNames.BmrGrpc);
-var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc);
+var bmr = builder.AddGrpcService<Projects.Bmr_Grpc>(ResourceNames.BmrGrpc).WithGrpcServices(BMRService.Descriptor);
+var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc).WithGrpcServices(IMCService.Descriptor);
 
 var healthApi = builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
-    .WithReference(bmr).WaitFor(bmr)
-    .WithReference(imc).WaitFor(imc)
-    .WithReference(recommendations).WaitFor(recommendations)
+    .WithPublicRoutes(HttpRoute.Post("/calculator"), HttpRoute.Get("/healthcheck"), HttpRoute.Get("/version"),
+        HttpRoute.GetUnder("/openapi/"), HttpRoute.GetUnder("/scalar"))
+    .WithGrpcDependency(bmr)
+    .WithGrpcDependency(imc)
+    .WithGrpcDependency(recommendations)
     .WithLoadTestCommand(builder.Configuration);
 
 builder.AddPrometheusAndGrafana(water, proteins, calories, recommendations, bmr, imc, healthApi);
-
-builder.AddKubernetesManifests();
 
 builder.Build().Run();

@@ -1,3 +1,5 @@
+using NutritionAspire.Hosting.Kubernetes;
+
 namespace NutritionAspire.AppHost;
 
 internal static class ServiceResourceExtensions
@@ -70,9 +72,44 @@ internal static class ServiceResourceExtensions
             }
 
             service.WithEndpoint(ResourceNames.HttpEndpoint, endpoint => endpoint.TargetPort = ContainerHttpPort)
-                .WithReplicas(ClusterReplicas);
+                .WithReplicas(ClusterReplicas)
+                .WithClusterProbes()
+                .WithPrometheusScrape(ResourceNames.HttpEndpoint);
         }
 
         return service;
     }
+
+    /// <summary>
+    /// The cluster's probes, on the paths the service declares: a startup probe gives a cold start a minute (30 tries,
+    /// 2 s apart) before readiness (every 5 s) and liveness (every 10 s, on the readiness path unless one is declared)
+    /// take over, each allowed 2 s to answer.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithClusterProbes(this IResourceBuilder<ProjectResource> service)
+    {
+        var declared = service.Resource.Annotations.OfType<EndpointProbeAnnotation>().ToDictionary(probe => probe.Type);
+        var readiness = declared[ProbeType.Readiness];
+        var liveness = declared.GetValueOrDefault(ProbeType.Liveness, readiness);
+        foreach (var probe in declared.Values)
+        {
+            service.Resource.Annotations.Remove(probe);
+        }
+
+        return service
+            .WithAnnotation(ClusterProbe(ProbeType.Startup, readiness, periodSeconds: 2, failureThreshold: 30))
+            .WithAnnotation(ClusterProbe(ProbeType.Readiness, readiness, periodSeconds: 5, failureThreshold: 3))
+            .WithAnnotation(ClusterProbe(ProbeType.Liveness, liveness, periodSeconds: 10, failureThreshold: 3));
+    }
+
+    private static EndpointProbeAnnotation ClusterProbe(ProbeType type, EndpointProbeAnnotation declared, int periodSeconds, int failureThreshold) => new()
+    {
+        Type = type,
+        EndpointReference = declared.EndpointReference,
+        Path = declared.Path,
+        InitialDelaySeconds = 0,
+        PeriodSeconds = periodSeconds,
+        TimeoutSeconds = 2,
+        FailureThreshold = failureThreshold,
+        SuccessThreshold = 1,
+    };
 }

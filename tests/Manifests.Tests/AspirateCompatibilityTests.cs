@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Aspire.Hosting.Testing;
 using NutritionAspire.Tests;
 
 namespace NutritionAspire.Manifests.Tests;
@@ -75,12 +76,18 @@ public sealed class AspirateCompatibilityTests
         Assert.Equal(WorkedExample.ResponseWithoutId, WorkedExample.WithoutId(body));
     }
 
+    /// <summary>The Aspire manifest Aspirate reads, published in this process from the AppHost's entry point.</summary>
     private static async Task<JsonObject> PublishAspireManifestAsync()
     {
         using var output = new TemporaryDirectory();
         var path = Path.Combine(output.Path, "aspire-manifest.json");
-        var result = await Repository.RunAppHostAsync(["--publisher", "manifest", "--output-path", path], Cancellation);
-        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(
+            ["--publisher", "manifest", "--output-path", path], Cancellation);
+        await using (var app = await builder.BuildAsync(Cancellation))
+        {
+            await app.RunAsync(Cancellation);
+        }
+
         return JsonNode.Parse(await File.ReadAllTextAsync(path, Cancellation))!.AsObject();
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
-using NutritionAspire.AppHost.Kubernetes;
+using NutritionAspire.Hosting.Kubernetes;
 using NutritionAspire.HealthApi.Calculator;
 
 namespace NutritionAspire.Manifests.Tests;

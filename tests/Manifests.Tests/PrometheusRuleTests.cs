@@ -1,14 +1,18 @@
+using System.Text.RegularExpressions;
+using Aspire.Hosting.Testing;
 using k8s;
 using NutritionAspire.AppHost;
-using NutritionAspire.AppHost.Kubernetes;
+using NutritionAspire.Hosting.Kubernetes;
 using NutritionAspire.Tests;
 
 namespace NutritionAspire.Manifests.Tests;
 
-/// <summary>The PrometheusRules of <c>manifests/kubernetes</c> are the rule files the local Prometheus loads.</summary>
-public sealed class PrometheusRuleTests
+/// <summary>The PrometheusRules of <c>manifests/kubernetes</c> are the rule files the local Prometheus loads, unchanged.</summary>
+public sealed partial class PrometheusRuleTests
 {
     private static string AppHostDirectory => Path.Combine(RepositoryPaths.Root, "AppHost");
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
     public void EveryRuleFileShipsAsOnePrometheusRuleWithTheSameGroups()
@@ -22,35 +26,38 @@ public sealed class PrometheusRuleTests
         {
             var rule = shipped.Single(r => r.Metadata.Name == Path.GetFileNameWithoutExtension(file));
             Assert.Equal(KubernetesYaml.Serialize(KubernetesYaml.Deserialize<PrometheusRuleSpec>(content, strict: true)), KubernetesYaml.Serialize(rule.Spec));
-            Assert.Equal(KubernetesObjects.PartOf, rule.Metadata.Labels["app.kubernetes.io/part-of"]);
+            Assert.Equal("nutrition-aspire", rule.Metadata.Labels["app.kubernetes.io/part-of"]);
         }
     }
 
+    /// <summary>The rules select the app by its namespace; the AppHost declares that namespace, and publishes to it.</summary>
     [Fact]
-    public void TheClusterAlertsSelectTheNamespaceTheManifestsAreGeneratedFor()
+    public async Task TheRulesSelectTheNamespaceTheAppHostDeclaresAndPublishesTo()
     {
-        var ruleFiles = PrometheusRuleFiles.Read(AppHostDirectory);
-        Assert.Equal(PrometheusRules.WrittenForNamespace, new KubernetesManifestOptions().Namespace);
-        Assert.Contains("namespace=\"nutrition\"", ruleFiles["cluster-signals.yml"], StringComparison.Ordinal);
+        using var output = new TemporaryDirectory();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.NutritionAspire_AppHost>(Publishing.StepArguments(output.Path), Cancellation);
+        var environment = Assert.Single(builder.Resources.OfType<KubernetesEnvironmentResource>());
+        var declared = Assert.Single(environment.Annotations.OfType<PrometheusRulesAnnotation>());
 
-        var rules = PrometheusRules.Objects(ruleFiles, "shop", new Dictionary<string, string>()).Select(o => (PrometheusRule)o.Object).ToList();
+        var selected = PrometheusRuleFiles.Read(AppHostDirectory).Values
+            .SelectMany(content => NamespaceMatcher().Matches(content).Select(match => match.Groups["namespace"].Value))
+            .Distinct()
+            .ToList();
 
-        var expressions = rules.SelectMany(rule => rule.Spec.Groups).SelectMany(group => group.Rules).Select(rule => rule.Expr).ToList();
-        Assert.Contains(expressions, expr => expr.Contains("{namespace=\"shop\"}", StringComparison.Ordinal));
-        Assert.Contains(expressions, expr => expr.Contains("destination_namespace=\"shop\"", StringComparison.Ordinal));
-        Assert.Contains(expressions, expr => expr.Contains("source_namespace=\"shop\"", StringComparison.Ordinal));
-        Assert.DoesNotContain(expressions, expr => expr.Contains("\"nutrition\"", StringComparison.Ordinal));
-        // Only namespace matchers change: the calculator SLO still selects its route.
-        Assert.Contains(expressions, expr => expr.Contains("http_route=\"/calculator\"", StringComparison.Ordinal));
+        Assert.Equal([declared.SelectedNamespace], selected);
+        Assert.Equal(declared.SelectedNamespace, environment.Parameter(KubernetesSetting.Namespace).Default!.GetDefaultValue());
     }
 
     [Fact]
     public void ARuleFileThatIsNotARuleFileFailsNamingIt()
     {
-        var broken = new Dictionary<string, string> { ["broken.yml"] = "groups:\n  - name: g\n    rules:\n      - record: a:b:c\n        exprs: vector(1)\n" };
-
-        var failure = Assert.Throws<InvalidOperationException>(() => PrometheusRules.Objects(broken, "nutrition", new Dictionary<string, string>()).ToList());
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+            PrometheusRules.Parse("broken.yml", "groups:\n  - name: g\n    rules:\n      - record: a:b:c\n        exprs: vector(1)\n"));
 
         Assert.Contains("broken.yml", failure.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A label matcher on a namespace label in PromQL: <c>namespace="x"</c>, <c>destination_namespace="x"</c>.</summary>
+    [GeneratedRegex("""\b[a-z_]*namespace="(?<namespace>[^"]*)""")]
+    private static partial Regex NamespaceMatcher();
 }
