@@ -117,6 +117,22 @@ public sealed partial class EksEdgeTests
         Assert.Matches(@"curl [^\n]*""https://\$host/calculator""", readme);
     }
 
+    [Fact]
+    public async Task TheReadmeTellsHealthApiWhereItsHttpsEdgeIs()
+    {
+        var files = await EksFolder.ParseOrSkipAsync(Cancellation);
+        var readme = File.ReadAllText(Path.Combine(EksFolder.Path, "README.md"));
+        var outputs = EksFolder.Blocks(files, "output").SelectMany(block => block.EnumerateObject())
+            .ToDictionary(o => o.Name, o => o.Value[0].GetProperty("value").GetString());
+
+        // The ingress's Envoy connects from addresses Cilium takes from the nodes' ENIs: the VPC's.
+        Assert.Equal("${module.vpc.vpc_cidr_block}", outputs["vpc_cidr"]);
+        Assert.Matches(@"""PublicEdge__TrustedNetworks__0\\"":\\""\$\(tofu -chdir=manifests/eks output -raw vpc_cidr\)", readme);
+        // TLS ends at the NLB, before the proxy health-api trusts.
+        Assert.Contains(@"\""PublicEdge__Https\"":\""true\""", readme, StringComparison.Ordinal);
+        Assert.Contains("rollout restart deployment/health-api", readme, StringComparison.Ordinal);
+    }
+
     /// <summary>The annotations of the <c>cilium-ingress</c> Service: those of the values file, and those the release sets.</summary>
     private static Dictionary<string, string> IngressAnnotations(IReadOnlyDictionary<string, JsonElement> files)
     {
