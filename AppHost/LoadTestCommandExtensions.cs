@@ -35,6 +35,13 @@ internal static partial class LoadTestCommandExtensions
                 $"got {options.Duration} and {options.Connections}.");
         }
 
+        if (api.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            // Locally every request, the load test's included, reaches health-api from the orchestrator's proxy, one
+            // address: its per-client rate limit would refuse the load. Published manifests keep the limit.
+            api.WithEnvironment("RateLimit__Enabled", "false");
+        }
+
         var endpoint = api.GetEndpoint(ResourceNames.HttpEndpoint);
         return api.WithCommand(CommandName, "Load test", async context =>
         {

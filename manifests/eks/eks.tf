@@ -43,6 +43,18 @@ module "eks" {
   create_node_security_group = false
 }
 
+# Cilium's WireGuard tunnels (values/cilium.yaml, encryption) run between the nodes on UDP 51871, a port Cilium fixes.
+# The nodes are in the cluster primary security group only, whose rule for its own members admits every protocol
+# today; this rule keeps the tunnels open whatever becomes of that one.
+resource "aws_vpc_security_group_ingress_rule" "wireguard" {
+  description                  = "Cilium WireGuard between the nodes"
+  security_group_id            = module.eks.cluster_primary_security_group_id
+  referenced_security_group_id = module.eks.cluster_primary_security_group_id
+  ip_protocol                  = "udp"
+  from_port                    = 51871
+  to_port                      = 51871
+}
+
 # Nodes come after Cilium, tainted until its agent runs on them, so no pod starts without networking.
 module "node_group" {
   source  = "terraform-aws-modules/eks/aws//modules/eks-managed-node-group"

@@ -32,10 +32,24 @@ resource "helm_release" "cilium" {
     value = "443"
   }
 
+  # The ingress NLB's listeners serve TLS with this certificate (values/cilium.yaml has the other annotations).
+  set {
+    name  = "ingressController.service.annotations.service\\.beta\\.kubernetes\\.io/aws-load-balancer-ssl-cert"
+    value = var.ingress_certificate_arn
+  }
+
   # There are no nodes yet: the release is installed and its pods start with the node group.
   wait = false
 
   depends_on = [module.cilium_operator_identity, helm_release.prometheus_operator_crds]
+
+  lifecycle {
+    # An NLB takes certificates of its own region only; the controller would otherwise fail long after apply.
+    precondition {
+      condition     = split(":", var.ingress_certificate_arn)[3] == var.region
+      error_message = "ingress_certificate_arn must be a certificate of the cluster's region (var.region)."
+    }
+  }
 }
 
 resource "helm_release" "aws_load_balancer_controller" {

@@ -23,6 +23,11 @@ output "ecr_repository_urls" {
   value       = { for name, repository in aws_ecr_repository.images : name => repository.repository_url }
 }
 
+output "vpc_cidr" {
+  description = "CIDR of the VPC: the nodes, the pods and the Cilium ingress's Envoy (ENI mode) take their addresses from it."
+  value       = module.vpc.vpc_cidr_block
+}
+
 output "image_registry" {
   description = "The value for --Kubernetes:ImageRegistry when generating manifests/kubernetes."
   value       = "${local.ecr_registry}/${var.cluster_name}"

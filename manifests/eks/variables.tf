@@ -81,6 +81,16 @@ variable "node_desired_size" {
   default     = 3
 }
 
+variable "ingress_certificate_arn" {
+  description = "ARN of the ACM certificate of the public host name, DNS validated and in the cluster's region: the ingress NLB serves TLS with it (README, Get a certificate)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.ingress_certificate_arn))
+    error_message = "Use the ARN of one ACM certificate: arn:aws:acm:<region>:<account>:certificate/<id>."
+  }
+}
+
 variable "app_namespace" {
   description = "Namespace of the NutritionAspire services (the manifests' namespace)."
   type        = string

@@ -78,6 +78,8 @@ internal static class Services
                 environment.Remove("Kestrel__Endpoints__grpc__Url");
                 environment.Remove("Kestrel__Endpoints__http__Url");
                 environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPorts[name]}";
+                // The load comes from one address: the per-client rate limit would measure itself, not the service.
+                environment["RateLimit__Enabled"] = "false";
             }
 
             foreach (var (_, variable, callee) in s_dependencies.Where(dependency => dependency.Caller == name))

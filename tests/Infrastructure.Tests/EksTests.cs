@@ -225,7 +225,7 @@ public sealed partial class EksTests
     [GeneratedRegex(@"output -raw (?<name>\w+)")]
     private static partial Regex TofuOutput();
 
-    [GeneratedRegex(@"\baws (ecr|eks) [^\n|]*")]
+    [GeneratedRegex(@"\baws (acm|ecr|eks) [^\n|]*")]
     private static partial Regex AwsCommand();
 
     [GeneratedRegex(@"-var-file (?<file>\S+)")]

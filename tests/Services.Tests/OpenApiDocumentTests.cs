@@ -89,13 +89,18 @@ public sealed class OpenApiDocumentTests(HealthApiFixture fixture) : IClassFixtu
     {
         var responses = OpenApiSchemas.Operation()["responses"]!.AsObject();
 
-        Assert.Equal(["200", "400", "413", "415", "422", "503"], responses.Select(response => response.Key).Order());
+        Assert.Equal(["200", "400", "413", "415", "422", "429", "503"], responses.Select(response => response.Key).Order());
         foreach (var (status, response) in responses)
         {
             var (mediaType, content) = Assert.Single(response!["content"]!.AsObject());
             Assert.Equal(status == "200" ? "application/json" : "application/problem+json", mediaType);
             Assert.NotNull(content!["schema"]);
         }
+
+        // A refused client is told when to come back.
+        var retryAfter = responses["429"]!["headers"]!["Retry-After"]!;
+        Assert.True((bool)retryAfter["required"]!);
+        Assert.Equal("integer", (string?)retryAfter["schema"]!["type"]);
     }
 
     [Fact]

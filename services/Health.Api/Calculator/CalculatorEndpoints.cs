@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using Grpc.Core;
 using Microsoft.Net.Http.Headers;
+using NutritionAspire.HealthApi.Edge;
 using NutritionAspire.HealthApi.OpenApi;
 using NutritionAspire.Contracts.Bmr;
 using NutritionAspire.Contracts.Imc;
@@ -41,7 +42,7 @@ public static class CalculatorEndpoints
 
     public static WebApplication MapCalculator(this WebApplication app)
     {
-        app.MapPost("/calculator", CalculateAsync).DescribeCalculatorOperation();
+        app.MapPost("/calculator", CalculateAsync).DescribeCalculatorOperation().RequireClientRateLimit();
         return app;
     }
 

@@ -18,6 +18,7 @@ internal static class CalculatorOperation
         ["413"] = $"The body is larger than {CalculatorEndpoints.MaxBodyBytes} bytes.",
         ["415"] = "The body is not application/json.",
         ["422"] = "The values are each in range but outside a formula's domain (for example a negative basal metabolic rate).",
+        ["429"] = "This client address sent more requests than the rate limit allows; Retry-After says when to send again.",
         ["503"] = "A service behind the API failed or did not answer in time.",
     };
 

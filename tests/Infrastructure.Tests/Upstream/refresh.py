@@ -7,17 +7,22 @@ alias), and the maps the chart renders verbatim with toYaml. For every helm_rele
 charts/<chart>-<version>.kinds: the kinds of object the chart's templates and CRD files can create (subcharts
 included), which tell whether the release creates Services and whether it has pods to wait for. For the pinned Cilium it writes cilium-<version>-eni-iam.txt: the
 EC2 actions the Cilium operator needs in ENI mode, from the "Required Privileges" section of the Cilium
-documentation at that tag.
+documentation at that tag. For the pinned AWS Load Balancer Controller it writes
+aws-load-balancer-controller-<version>-service-annotations.txt: the Service annotations its NLB model reads, from
+the controller's source at the chart's appVersion tag.
 
 Run it from anywhere after a pin in manifests/eks moves, then review the diff:
 
     python3 tests/Infrastructure.Tests/Upstream/refresh.py
 
 Sources, by default downloaded from the public origins the configuration itself names: each chart's archive from
-the Helm repository of its helm_release (the repository's index.yaml gives the archive's URL), and Cilium's
-Documentation/network/concepts/ipam/eni.rst from github.com/cilium/cilium at tag v<version>. --chart NAME=PATH
-(a chart directory or .tgz, laid out as the packaged chart: Chart.yaml, values.yaml, templates/, charts/) and
---eni-doc PATH use local copies instead. Needs Python 3, PyYAML, and node with the HCL parser of ../hcl installed.
+the Helm repository of its helm_release (the repository's index.yaml gives the archive's URL), Cilium's
+Documentation/network/concepts/ipam/eni.rst from github.com/cilium/cilium at tag v<version>, and the controller's
+pkg/annotations/constants.go and controllers/service/service_controller.go from
+github.com/kubernetes-sigs/aws-load-balancer-controller at the tag of its appVersion. --chart NAME=PATH (a chart
+directory or .tgz, laid out as the packaged chart: Chart.yaml, values.yaml, templates/, charts/), --eni-doc PATH and
+--lbc-source DIR (a checkout of the controller at that tag) use local copies instead. Needs Python 3, PyYAML, and
+node with the HCL parser of ../hcl installed.
 
 eks-kubernetes-versions.tsv (the EKS release calendar) and kubernetes-compatibility.tsv (the Kubernetes versions each
 pinned chart's project says it supports) are kept by hand, each line with its source: a moved pin needs its line.
@@ -43,12 +48,16 @@ EKS = os.path.join(ROOT, "manifests", "eks")
 PARSER = os.path.join(HERE, "..", "hcl")
 LONG_STRING = 120
 ENI_DOC = "https://raw.githubusercontent.com/cilium/cilium/v{version}/Documentation/network/concepts/ipam/eni.rst"
+LBC_SOURCE = "https://raw.githubusercontent.com/kubernetes-sigs/aws-load-balancer-controller/{tag}/{path}"
+LBC_CONSTANTS = "pkg/annotations/constants.go"
+LBC_SERVICE_CONTROLLER = "controllers/service/service_controller.go"
 
 
 def main():
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--chart", action="append", default=[], metavar="NAME=PATH", help="use a local chart")
     arguments.add_argument("--eni-doc", metavar="PATH", help="use a local copy of Cilium's eni.rst")
+    arguments.add_argument("--lbc-source", metavar="DIR", help="use a local checkout of the load balancer controller")
     options = arguments.parse_args()
     local_charts = dict(entry.split("=", 1) for entry in options.chart)
 
@@ -72,6 +81,16 @@ def main():
             if options.eni_doc:
                 doc_origin += " (a local copy)"
             write_eni_data(version, doc_origin, text)
+        if name == "aws-load-balancer-controller":
+            tag = chart.meta["appVersion"]
+            sources = {}
+            for path in (LBC_CONSTANTS, LBC_SERVICE_CONTROLLER):
+                url = LBC_SOURCE.format(tag=tag, path=path)
+                if options.lbc_source:
+                    sources[path] = (url + " (a local copy)", read_text(os.path.join(options.lbc_source, path)))
+                else:
+                    sources[path] = (url, download(url).decode("utf-8"))
+            write_lbc_annotation_data(version, tag, sources)
 
 
 def helm_releases():
@@ -327,6 +346,28 @@ def write_eni_data(version, origin, text):
     ] + rows
     remove_other_versions(HERE, re.compile(r"cilium-\d.*-eni-iam\.txt"), f"cilium-{version}-eni-iam.txt")
     write(os.path.join(HERE, f"cilium-{version}-eni-iam.txt"), lines)
+
+
+def write_lbc_annotation_data(version, tag, sources):
+    """The annotations of a Service the controller reads: its service prefix with each SvcLBSuffix constant."""
+    prefix_origin, prefix_text = sources[LBC_SERVICE_CONTROLLER]
+    prefix = re.search(r'serviceAnnotationPrefix\s*=\s*"([^"]+)"', prefix_text)
+    if not prefix:
+        sys.exit(f"{prefix_origin}: no serviceAnnotationPrefix")
+    constants_origin, constants_text = sources[LBC_CONSTANTS]
+    suffixes = re.findall(r'^\s*SvcLBSuffix\w+\s*=\s*"([^"]+)"', constants_text, re.M)
+    if not suffixes:
+        sys.exit(f"{constants_origin}: no SvcLBSuffix constants")
+    lines = [
+        f"# aws-load-balancer-controller {version} ({tag}): the annotations of a Service of type LoadBalancer that the",
+        "# controller reads, one per line: its service annotation prefix with each SvcLBSuffix constant.",
+        f"# Sources: {constants_origin}; the prefix from {prefix_origin}.",
+        "# Generated by refresh.py; do not edit.",
+    ] + sorted({f"{prefix.group(1)}/{suffix}" for suffix in suffixes})
+    name = "aws-load-balancer-controller"
+    remove_other_versions(HERE, re.compile(re.escape(name) + r"-\d.*-service-annotations\.txt"),
+                          f"{name}-{version}-service-annotations.txt")
+    write(os.path.join(HERE, f"{name}-{version}-service-annotations.txt"), lines)
 
 
 def condition_key(sentence):

@@ -44,6 +44,7 @@ namespace NutritionAspire.HealthApi.Client.Calculator
         /// <exception cref="global::NutritionAspire.HealthApi.Client.Models.RequestProblem">When receiving a 413 status code</exception>
         /// <exception cref="global::NutritionAspire.HealthApi.Client.Models.RequestProblem">When receiving a 415 status code</exception>
         /// <exception cref="global::NutritionAspire.HealthApi.Client.Models.UnprocessableValuesProblem">When receiving a 422 status code</exception>
+        /// <exception cref="global::NutritionAspire.HealthApi.Client.Models.TooManyRequestsProblem">When receiving a 429 status code</exception>
         /// <exception cref="global::NutritionAspire.HealthApi.Client.Models.DependencyProblem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -62,6 +63,7 @@ namespace NutritionAspire.HealthApi.Client.Calculator
                 { "413", global::NutritionAspire.HealthApi.Client.Models.RequestProblem.CreateFromDiscriminatorValue },
                 { "415", global::NutritionAspire.HealthApi.Client.Models.RequestProblem.CreateFromDiscriminatorValue },
                 { "422", global::NutritionAspire.HealthApi.Client.Models.UnprocessableValuesProblem.CreateFromDiscriminatorValue },
+                { "429", global::NutritionAspire.HealthApi.Client.Models.TooManyRequestsProblem.CreateFromDiscriminatorValue },
                 { "503", global::NutritionAspire.HealthApi.Client.Models.DependencyProblem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::NutritionAspire.HealthApi.Client.Models.CalculatorResponse>(requestInfo, global::NutritionAspire.HealthApi.Client.Models.CalculatorResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
