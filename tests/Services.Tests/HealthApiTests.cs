@@ -236,12 +236,17 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
         using var response = await client.SendAsync(request, Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Activity span;
-        lock (spans)
-        {
-            // The fake dependencies run in this process too, so their server spans share the trace.
-            span = spans.Single(s => s.TraceId == traceId && s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn" && s.GetTagItem("url.path") is "/calculator");
-        }
+        // The server span stops after the response has reached the client, so wait for it. The fake dependencies run in
+        // this process too, so their server spans share the trace.
+        var span = await Eventually.ReturnsAsync(_ =>
+            {
+                lock (spans)
+                {
+                    return Task.FromResult(spans.SingleOrDefault(s => s.TraceId == traceId
+                        && s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn" && s.GetTagItem("url.path") is "/calculator"));
+                }
+            },
+            TimeSpan.FromSeconds(10), () => "the request span did not stop", Cancellation, TimeSpan.FromMilliseconds(10));
 
         Assert.Equal(26, span.GetTagItem("request.age"));
         Assert.Equal("very_active", span.GetTagItem("request.activity_intensity"));
