@@ -98,10 +98,17 @@ public static partial class WorkloadObjects
     /// <summary>The Secret a secret parameter's value is read from: named after the parameter (see <see cref="SecretPart"/> for its keys).</summary>
     public static string SecretName(string parameter) => parameter.ToLowerInvariant();
 
+    /// <summary>The env entry that hands a pod exporting to the in-cluster dashboard the dashboard's OTLP API key.</summary>
+    public const string OtlpApiKeyVariable = "DASHBOARD_OTLP_API_KEY";
+
+    /// <summary>The OpenTelemetry SDK's setting of the headers every OTLP export sends.</summary>
+    public const string OtlpHeadersVariable = "OTEL_EXPORTER_OTLP_HEADERS";
+
     /// <summary>
     /// The plain settings (the ConfigMap's data) and the env entries of the values that hold a secret. A value that is
     /// one secret reads it from its Secret; one that embeds secrets refers to them as <c>$(VARIABLE)</c>, which the
-    /// kubelet expands from the entries before it, so no secret value is ever in the output.
+    /// kubelet expands from the entries before it, so no secret value is ever in the output. A resource that exports
+    /// telemetry to the in-cluster dashboard sends the dashboard's API key the same way.
     /// </summary>
     private static (SortedDictionary<string, string> Data, List<V1EnvVar> Env) Environment(WorkloadSpec workload, KubernetesSettings settings)
     {
@@ -147,7 +154,35 @@ public static partial class WorkloadObjects
 
             return SecretVariable(variable, secret, workload);
         });
-        return (data, [.. helpers, .. secretValues]);
+        return (data, [.. DashboardApiKey(workload, settings), .. helpers, .. secretValues]);
+    }
+
+    /// <summary>
+    /// For a resource that exports telemetry to the in-cluster dashboard: the dashboard's OTLP API key from its Secret,
+    /// and the OTLP header that carries it. Only to the dashboard: another OTLP endpoint has credentials of its own,
+    /// which the model gives as a secret parameter.
+    /// </summary>
+    private static IEnumerable<V1EnvVar> DashboardApiKey(WorkloadSpec workload, KubernetesSettings settings)
+    {
+        if (!workload.ExportsTelemetry || OtlpDestination.Of(settings) is not OtlpDestination.Dashboard)
+        {
+            return [];
+        }
+
+        foreach (var reserved in new[] { OtlpApiKeyVariable, OtlpHeadersVariable })
+        {
+            if (workload.Environment.ContainsKey(reserved))
+            {
+                throw Unmappable.Setting(workload.Name, $"environment variable {reserved}",
+                    $"the publisher sets it to send the in-cluster dashboard's OTLP API key (Secret {AspireDashboardManifests.OtlpApiKeySecret})");
+            }
+        }
+
+        return
+        [
+            AspireDashboardManifests.FromSecret(OtlpApiKeyVariable, AspireDashboardManifests.OtlpApiKeySecret),
+            new V1EnvVar { Name = OtlpHeadersVariable, Value = $"{AspireDashboardManifests.OtlpApiKeyHeader}=$({OtlpApiKeyVariable})" },
+        ];
     }
 
     private static V1EnvVar SecretVariable(string name, SecretPart secret, WorkloadSpec workload)
