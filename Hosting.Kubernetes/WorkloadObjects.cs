@@ -137,6 +137,17 @@ public static partial class WorkloadObjects
                 : new V1EnvVar { Name = name, Value = Expandable(value, embedded) });
         }
 
+        foreach (var (name, value) in IngressEdge(workload, settings))
+        {
+            if (workload.Environment.ContainsKey(name))
+            {
+                throw Unmappable.Setting(workload.Name, $"environment variable {name}",
+                    "WithIngressEdgeConfiguration sets it from the cluster settings (ingress-source-networks, tls-before-ingress)");
+            }
+
+            data[name] = value;
+        }
+
         // Arguments embed secrets the same way.
         foreach (var arg in workload.Args.Where(arg => !arg.IsPlain))
         {
@@ -156,6 +167,31 @@ public static partial class WorkloadObjects
         });
         return (data, [.. DashboardApiKey(workload, settings), .. helpers, .. secretValues]);
     }
+
+    /// <summary>
+    /// What the cluster settings say of the public edge, as the environment variables of the configuration keys the
+    /// resource reads it under: each source network of the ingress, and whether TLS ends before it (only when it does).
+    /// </summary>
+    private static IEnumerable<(string Name, string Value)> IngressEdge(WorkloadSpec workload, KubernetesSettings settings)
+    {
+        if (workload.IngressEdge is not { } keys)
+        {
+            yield break;
+        }
+
+        foreach (var (index, network) in settings.IngressSourceNetworks.Index())
+        {
+            yield return (EnvironmentVariable($"{keys.SourceNetworks}:{index.ToString(CultureInfo.InvariantCulture)}"), network);
+        }
+
+        if (settings.TlsBeforeIngress)
+        {
+            yield return (EnvironmentVariable(keys.Https), "true");
+        }
+    }
+
+    /// <summary>A configuration key as .NET's environment configuration reads it: <c>:</c> written <c>__</c>.</summary>
+    private static string EnvironmentVariable(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 
     /// <summary>
     /// For a resource that exports telemetry to the in-cluster dashboard: the dashboard's OTLP API key from its Secret,
