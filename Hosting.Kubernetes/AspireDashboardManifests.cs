@@ -23,6 +23,9 @@ public static class AspireDashboardManifests
     /// <summary>The key of each Secret, as of the Secrets of secret parameters.</summary>
     public const string SecretKey = SecretPart.ValueKey;
 
+    /// <summary>The dashboard's logger that writes, among its start-up lines, the login link with the browser token.</summary>
+    public const string StartupLogCategory = "Aspire.Dashboard.DashboardWebApplication";
+
     /// <summary>The header the dashboard reads an OTLP sender's API key from.</summary>
     public const string OtlpApiKeyHeader = "x-otlp-api-key";
 
@@ -66,6 +69,9 @@ public static class AspireDashboardManifests
                         FromSecret("DASHBOARD__FRONTEND__BROWSERTOKEN", BrowserTokenSecret),
                         new V1EnvVar { Name = "DASHBOARD__OTLP__AUTHMODE", Value = "ApiKey" },
                         FromSecret("DASHBOARD__OTLP__PRIMARYAPIKEY", OtlpApiKeySecret),
+                        // At Information the dashboard logs its login link, token included, and the pods' logs are shipped
+                        // (Loki): only warnings and errors, such as a configuration it refuses, of that category.
+                        new V1EnvVar { Name = $"Logging__LogLevel__{StartupLogCategory}", Value = "Warning" },
                     ],
                     Resources = ContainerSizes.Dashboard.ToRequirements(),
                     StartupProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = "http" }, PeriodSeconds = 2, FailureThreshold = 30 },

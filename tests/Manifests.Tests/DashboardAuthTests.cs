@@ -20,7 +20,8 @@ public sealed class DashboardAuthTests
 
     /// <summary>
     /// What the dashboard images of tag 13.1 read (Aspire.Dashboard's configuration names, its FrontendAuthMode and
-    /// OtlpAuthMode, and the header its OTLP API key handler reads), written out from Aspire's sources at v13.1.x.
+    /// OtlpAuthMode, the header its OTLP API key handler reads, the logger of its login link), written out from Aspire's
+    /// sources at v13.1.x.
     /// </summary>
     private const string DashboardTag = "13.1";
 
@@ -52,6 +53,8 @@ public sealed class DashboardAuthTests
         Assert.DoesNotContain(container.Env, e => e.Value == "Unsecured");
         Assert.DoesNotContain("ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", env.Keys);
         Assert.Null(container.EnvFrom);
+        // The token stays out of the pod's log: the start-up line with the login link is written at Information.
+        Assert.Equal("Warning", env["Logging__LogLevel__Aspire.Dashboard.DashboardWebApplication"].Value);
     }
 
     [Fact]
