@@ -36,6 +36,8 @@ var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc).WithG
 var healthApi = builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
     .WithPublicRoutes(HttpRoute.Post("/calculator"), HttpRoute.Get("/healthcheck"), HttpRoute.Get("/version"),
         HttpRoute.GetUnder("/openapi/"), HttpRoute.GetUnder("/scalar"))
+    // health-api's PublicEdge settings: X-Forwarded-* believed from the ingress's networks only, HTTPS when TLS ends before it.
+    .WithIngressEdgeConfiguration(sourceNetworksKey: "PublicEdge:TrustedNetworks", httpsKey: "PublicEdge:Https")
     .WithGrpcDependency(bmr)
     .WithGrpcDependency(imc)
     .WithGrpcDependency(recommendations)

@@ -71,7 +71,10 @@ internal static class ServiceResourceExtensions
                 service.Resource.Annotations.Remove(https);
             }
 
-            service.WithEndpoint(ResourceNames.HttpEndpoint, endpoint => endpoint.TargetPort = ContainerHttpPort)
+            // Aspire would set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true, believing X-Forwarded-* from every sender; health-api
+            // believes only the ingress's networks (WithIngressEdgeConfiguration), and no other service is behind a proxy.
+            service.DisableForwardedHeaders()
+                .WithEndpoint(ResourceNames.HttpEndpoint, endpoint => endpoint.TargetPort = ContainerHttpPort)
                 .WithReplicas(ClusterReplicas)
                 .WithClusterProbes()
                 .WithPrometheusScrape(ResourceNames.HttpEndpoint);

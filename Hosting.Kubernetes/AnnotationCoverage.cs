@@ -44,6 +44,8 @@ public static class AnnotationCoverage
         [typeof(PublicRoutesAnnotation)] = Mapped("the L7 rules of the ingress"),
         [typeof(PrometheusScrapeAnnotation)] = Mapped("a ServiceMonitor and the policy admitting Prometheus"),
         [typeof(KubernetesCustomizationAnnotation)] = Mapped("runs on the generated objects"),
+        [typeof(IngressEdgeAnnotation)] = Mapped("settings in the ConfigMap from parameters ingress-source-networks and tls-before-ingress"),
+        [typeof(DisableForwardedHeadersAnnotation)] = Mapped("Aspire's publish-mode environment of the project leaves out ASPNETCORE_FORWARDEDHEADERS_ENABLED"),
 
         [typeof(ResourceSnapshotAnnotation)] = RunOnly("the dashboard's view of the resource"),
         [typeof(ResourceIconAnnotation)] = RunOnly("the dashboard's icon"),

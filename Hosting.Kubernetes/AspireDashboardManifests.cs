@@ -3,12 +3,31 @@ using static NutritionAspire.Hosting.Kubernetes.KubernetesObjects;
 
 namespace NutritionAspire.Hosting.Kubernetes;
 
-/// <summary>The Aspire dashboard in the cluster, so the traces of a local run are there too; reached by port-forward.</summary>
+/// <summary>
+/// The Aspire dashboard in the cluster, so the traces of a local run are there too; reached by port-forward. The browser
+/// logs in with a token, and OTLP senders present an API key, each from a Secret the operator creates
+/// (manifests/README.md): the output names the Secrets and never holds their values.
+/// </summary>
 public static class AspireDashboardManifests
 {
     public const string Name = "aspire-dashboard";
     public const int UiPort = 18888;
     public const int OtlpPort = 18889;
+
+    /// <summary>The Secret whose key <see cref="SecretKey"/> is the token the browser logs in with.</summary>
+    public const string BrowserTokenSecret = "aspire-dashboard-browser-token";
+
+    /// <summary>The Secret whose key <see cref="SecretKey"/> is the API key every OTLP sender presents; the dashboard and the senders read it.</summary>
+    public const string OtlpApiKeySecret = "aspire-dashboard-otlp-api-key";
+
+    /// <summary>The key of each Secret, as of the Secrets of secret parameters.</summary>
+    public const string SecretKey = SecretPart.ValueKey;
+
+    /// <summary>The dashboard's logger that writes, among its start-up lines, the login link with the browser token.</summary>
+    public const string StartupLogCategory = "Aspire.Dashboard.DashboardWebApplication";
+
+    /// <summary>The header the dashboard reads an OTLP sender's API key from.</summary>
+    public const string OtlpApiKeyHeader = "x-otlp-api-key";
 
     /// <summary>The default OTLP endpoint of every resource that exports telemetry: this dashboard.</summary>
     public static string OtlpEndpoint { get; } = $"http://{Name}:{Invariant(OtlpPort)}";
@@ -45,9 +64,14 @@ public static class AspireDashboardManifests
                     [
                         new V1EnvVar { Name = "ASPNETCORE_URLS", Value = $"http://0.0.0.0:{Invariant(UiPort)}" },
                         new V1EnvVar { Name = "ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", Value = $"http://0.0.0.0:{Invariant(OtlpPort)}" },
-                        // Reached only through kubectl port-forward (the network policies admit nothing else to the UI).
-                        new V1EnvVar { Name = "DASHBOARD__FRONTEND__AUTHMODE", Value = "Unsecured" },
-                        new V1EnvVar { Name = "DASHBOARD__OTLP__AUTHMODE", Value = "Unsecured" },
+                        // The names the dashboard image of dashboard-image-tag reads (Aspire.Dashboard's configuration).
+                        new V1EnvVar { Name = "DASHBOARD__FRONTEND__AUTHMODE", Value = "BrowserToken" },
+                        FromSecret("DASHBOARD__FRONTEND__BROWSERTOKEN", BrowserTokenSecret),
+                        new V1EnvVar { Name = "DASHBOARD__OTLP__AUTHMODE", Value = "ApiKey" },
+                        FromSecret("DASHBOARD__OTLP__PRIMARYAPIKEY", OtlpApiKeySecret),
+                        // At Information the dashboard logs its login link, token included, and the pods' logs are shipped
+                        // (Loki): only warnings and errors, such as a configuration it refuses, of that category.
+                        new V1EnvVar { Name = $"Logging__LogLevel__{StartupLogCategory}", Value = "Warning" },
                     ],
                     Resources = ContainerSizes.Dashboard.ToRequirements(),
                     StartupProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = "http" }, PeriodSeconds = 2, FailureThreshold = 30 },
@@ -56,6 +80,13 @@ public static class AspireDashboardManifests
                 }),
             },
         },
+    };
+
+    /// <summary>An env entry read from key <see cref="SecretKey"/> of <paramref name="secret"/>.</summary>
+    public static V1EnvVar FromSecret(string name, string secret) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = SecretKey } },
     };
 
     private static V1Service Service(KubernetesSettings settings) => new()

@@ -26,6 +26,19 @@ public sealed class PublicRoutesAnnotation(IReadOnlyList<HttpRoute> routes) : IR
     public IReadOnlyList<HttpRoute> Routes { get; } = routes;
 }
 
+/// <summary>
+/// The configuration keys under which the resource behind the ingress reads what the cluster settings say of its
+/// public edge (<see cref="KubernetesResourceExtensions.WithIngressEdgeConfiguration"/>).
+/// </summary>
+public sealed class IngressEdgeAnnotation(string sourceNetworksKey, string httpsKey) : IResourceAnnotation
+{
+    /// <summary>The key of the list of networks the ingress connects from: <c>&lt;key&gt;:0</c>, <c>&lt;key&gt;:1</c>, …</summary>
+    public string SourceNetworksKey { get; } = sourceNetworksKey;
+
+    /// <summary>The key set to <c>true</c> when TLS ends before the ingress.</summary>
+    public string HttpsKey { get; } = httpsKey;
+}
+
 /// <summary>Prometheus scrapes <see cref="Path"/> on the endpoint (a ServiceMonitor, and a policy admitting it).</summary>
 public sealed class PrometheusScrapeAnnotation(string endpointName, string path) : IResourceAnnotation
 {

@@ -33,6 +33,20 @@ public static class KubernetesResourceExtensions
         where T : IResourceWithEndpoints =>
         builder.WithAnnotation(new PublicRoutesAnnotation(routes), ResourceAnnotationMutationBehavior.Replace);
 
+    /// <summary>
+    /// Hands the resource behind the ingress, in its configuration, what the cluster settings say of its public edge: each
+    /// network of parameter <c>ingress-source-networks</c> as <c>&lt;sourceNetworksKey&gt;:&lt;n&gt;</c> (the proxies whose
+    /// <c>X-Forwarded-*</c> headers it may believe) and, with parameter <c>tls-before-ingress</c> true,
+    /// <c>&lt;httpsKey&gt;=true</c>; written as environment variables (<c>:</c> as <c>__</c>), nothing when not given.
+    /// </summary>
+    public static IResourceBuilder<T> WithIngressEdgeConfiguration<T>(this IResourceBuilder<T> builder, string sourceNetworksKey, string httpsKey)
+        where T : IResourceWithEndpoints
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceNetworksKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(httpsKey);
+        return builder.WithAnnotation(new IngressEdgeAnnotation(sourceNetworksKey, httpsKey), ResourceAnnotationMutationBehavior.Replace);
+    }
+
     /// <summary>Prometheus scrapes <paramref name="path"/> on the endpoint: a ServiceMonitor, and a policy that admits only that.</summary>
     public static IResourceBuilder<T> WithPrometheusScrape<T>(this IResourceBuilder<T> builder, string endpointName, string path = "/metrics")
         where T : IResourceWithEndpoints =>

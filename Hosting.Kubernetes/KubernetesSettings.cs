@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,15 @@ public sealed class KubernetesSetting
     public static KubernetesSetting IngressHost { get; } = new("ingress-host",
         "Public host name the ingress answers for the external HTTP endpoint.", _ => "");
 
+    public static KubernetesSetting IngressSourceNetworks { get; } = new("ingress-source-networks",
+        "Networks in CIDR form, comma-separated, the ingress's proxy connects to its backends from (on EKS with Cilium's ENI mode, the VPC's CIDR): " +
+        "the resources that declare WithIngressEdgeConfiguration believe its forwarded headers from there only. Empty: none.",
+        _ => "");
+
+    public static KubernetesSetting TlsBeforeIngress { get; } = new("tls-before-ingress",
+        "true when TLS ends before the ingress (a load balancer holds the certificate), so every request through the ingress came over HTTPS; false otherwise.",
+        _ => "false");
+
     public static KubernetesSetting OtlpEndpoint { get; } = new("otlp-endpoint",
         "Where the resources that export telemetry send OTLP: an http:// or https:// URL with its port; by default the in-cluster Aspire dashboard.",
         _ => AspireDashboardManifests.OtlpEndpoint);
@@ -46,7 +56,8 @@ public sealed class KubernetesSetting
         "Namespace of the Prometheus that scrapes the resources.", _ => "prometheus");
 
     public static IReadOnlyList<KubernetesSetting> All { get; } =
-        [Namespace, ImageRegistry, ImageTag, IngressHost, OtlpEndpoint, OtlpEndpointLocation, DashboardImageTag, PrometheusNamespace];
+        [Namespace, ImageRegistry, ImageTag, IngressHost, IngressSourceNetworks, TlsBeforeIngress, OtlpEndpoint, OtlpEndpointLocation, DashboardImageTag,
+            PrometheusNamespace];
 
     public string ParameterName { get; }
 
@@ -88,6 +99,12 @@ public sealed partial record KubernetesSettings
     /// <summary>The host the ingress answers; required only when a resource has an external HTTP endpoint.</summary>
     public required string IngressHost { get; init; }
 
+    /// <summary>The networks, in CIDR form, the ingress's proxy connects to its backends from; empty when not given.</summary>
+    public required IReadOnlyList<string> IngressSourceNetworks { get; init; }
+
+    /// <summary>Whether TLS ends before the ingress, so every request through it came over HTTPS.</summary>
+    public required bool TlsBeforeIngress { get; init; }
+
     public required string OtlpEndpoint { get; init; }
 
     public required OtlpEndpointLocation? OtlpEndpointLocation { get; init; }
@@ -104,6 +121,8 @@ public sealed partial record KubernetesSettings
         ImageRegistry = KubernetesSetting.ImageRegistry.DefaultFor(environmentName),
         ImageTag = KubernetesSetting.ImageTag.DefaultFor(environmentName),
         IngressHost = KubernetesSetting.IngressHost.DefaultFor(environmentName),
+        IngressSourceNetworks = [],
+        TlsBeforeIngress = false,
         OtlpEndpoint = KubernetesSetting.OtlpEndpoint.DefaultFor(environmentName),
         OtlpEndpointLocation = null,
         DashboardImageTag = KubernetesSetting.DashboardImageTag.DefaultFor(environmentName),
@@ -140,6 +159,7 @@ public sealed partial record KubernetesSettings
         }
 
         var location = Value(KubernetesSetting.OtlpEndpointLocation);
+        var tlsBeforeIngress = Value(KubernetesSetting.TlsBeforeIngress);
         var settings = new KubernetesSettings
         {
             Application = environment.Name,
@@ -147,6 +167,8 @@ public sealed partial record KubernetesSettings
             ImageRegistry = Value(KubernetesSetting.ImageRegistry),
             ImageTag = Value(KubernetesSetting.ImageTag),
             IngressHost = Value(KubernetesSetting.IngressHost),
+            IngressSourceNetworks = Value(KubernetesSetting.IngressSourceNetworks).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            TlsBeforeIngress = bool.TryParse(tlsBeforeIngress, out var https) ? https : throw Invalid(KubernetesSetting.TlsBeforeIngress, tlsBeforeIngress, "true or false"),
             OtlpEndpoint = Value(KubernetesSetting.OtlpEndpoint),
             OtlpEndpointLocation = location.Length == 0 ? null
                 : Enum.TryParse<OtlpEndpointLocation>(location, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
@@ -170,6 +192,20 @@ public sealed partial record KubernetesSettings
         Require(Tag().IsMatch(DashboardImageTag), KubernetesSetting.DashboardImageTag, DashboardImageTag, "an image tag");
         Require(IngressHost.Length == 0 || DnsSubdomain().IsMatch(IngressHost) && IngressHost.Length <= 253, KubernetesSetting.IngressHost, IngressHost,
             "a DNS name such as health.example.org");
+        foreach (var network in IngressSourceNetworks)
+        {
+            // Parsed as .NET services parse a network; the prefix length is required, so a lone address is no network.
+            Require(network.Contains('/', StringComparison.Ordinal) && IPNetwork.TryParse(network, out _), KubernetesSetting.IngressSourceNetworks, network,
+                "networks in CIDR form, comma-separated, such as 10.0.0.0/16");
+        }
+
+        if (TlsBeforeIngress && IngressSourceNetworks.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"Parameter {KubernetesSetting.TlsBeforeIngress.ParameterName} is true, but parameter {KubernetesSetting.IngressSourceNetworks.ParameterName} " +
+                "names no network: a resource behind the ingress believes what the ingress forwards only from the networks it connects from.");
+        }
+
         // OTLP/gRPC listens on 4317, so a URL without a port (80 or 443) is most likely a mistake; 443 written out is not.
         Require(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https" && ExplicitPort().IsMatch(OtlpEndpoint),
             KubernetesSetting.OtlpEndpoint, OtlpEndpoint, "an http:// or https:// URL with a port, such as http://otel-collector.observability.svc:4317");

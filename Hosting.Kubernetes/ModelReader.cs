@@ -16,6 +16,9 @@ public static partial class ModelReader
     /// <summary>The port .NET's container images listen on, for a project's HTTP endpoint that names none.</summary>
     public const int DotnetContainerHttpPort = 8080;
 
+    /// <summary>ASP.NET Core's switch that believes <c>X-Forwarded-*</c> from every sender; Aspire sets it for a project in publish mode.</summary>
+    private const string ForwardedHeadersEnabled = "ASPNETCORE_FORWARDEDHEADERS_ENABLED";
+
     public static async Task<IReadOnlyList<WorkloadSpec>> ReadAsync(
         KubernetesEnvironmentResource environment,
         IEnumerable<IResource> resources,
@@ -141,7 +144,37 @@ public static partial class ModelReader
             resource.HasAnnotationOfType<OtlpExporterAnnotation>(),
             [.. mapper.Uses.OrderBy(use => use.Callee, StringComparer.Ordinal).ThenBy(use => use.Endpoint, StringComparer.Ordinal)],
             Scrape(resource, ports),
-            [.. resource.Annotations.OfType<KubernetesCustomizationAnnotation>().Select(annotation => annotation.Configure)]);
+            [.. resource.Annotations.OfType<KubernetesCustomizationAnnotation>().Select(annotation => annotation.Configure)])
+        {
+            IngressEdge = IngressEdge(resource, ports, environment),
+        };
+    }
+
+    /// <summary>
+    /// Where the resource reads its public edge (<see cref="KubernetesResourceExtensions.WithIngressEdgeConfiguration"/>):
+    /// only a resource the ingress reaches has one, and one that believes every sender's forwarded headers anyway is refused.
+    /// </summary>
+    private static IngressEdgeKeys? IngressEdge(IResource resource, IReadOnlyList<PortSpec> ports, SortedDictionary<string, ValueTemplate> environment)
+    {
+        if (resource.Annotations.OfType<IngressEdgeAnnotation>().SingleOrDefault() is not { } edge)
+        {
+            return null;
+        }
+
+        const string Setting = "WithIngressEdgeConfiguration";
+        if (!ports.Any(port => port.IsExternal))
+        {
+            throw Unmappable.Setting(resource, Setting, "the resource has no external endpoint, so the ingress does not reach it");
+        }
+
+        if (environment.TryGetValue(ForwardedHeadersEnabled, out var switched) && (!switched.IsPlain || !bool.TryParse(switched.PlainText, out var on) || on))
+        {
+            throw Unmappable.Setting(resource, Setting,
+                $"{ForwardedHeadersEnabled} is set, so ASP.NET Core believes X-Forwarded-* from every sender, not only from the ingress; " +
+                "for a project Aspire sets it in publish mode unless the resource calls DisableForwardedHeaders()");
+        }
+
+        return new IngressEdgeKeys(edge.SourceNetworksKey, edge.HttpsKey);
     }
 
     /// <summary>

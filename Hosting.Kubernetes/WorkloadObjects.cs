@@ -98,10 +98,17 @@ public static partial class WorkloadObjects
     /// <summary>The Secret a secret parameter's value is read from: named after the parameter (see <see cref="SecretPart"/> for its keys).</summary>
     public static string SecretName(string parameter) => parameter.ToLowerInvariant();
 
+    /// <summary>The env entry that hands a pod exporting to the in-cluster dashboard the dashboard's OTLP API key.</summary>
+    public const string OtlpApiKeyVariable = "DASHBOARD_OTLP_API_KEY";
+
+    /// <summary>The OpenTelemetry SDK's setting of the headers every OTLP export sends.</summary>
+    public const string OtlpHeadersVariable = "OTEL_EXPORTER_OTLP_HEADERS";
+
     /// <summary>
     /// The plain settings (the ConfigMap's data) and the env entries of the values that hold a secret. A value that is
     /// one secret reads it from its Secret; one that embeds secrets refers to them as <c>$(VARIABLE)</c>, which the
-    /// kubelet expands from the entries before it, so no secret value is ever in the output.
+    /// kubelet expands from the entries before it, so no secret value is ever in the output. A resource that exports
+    /// telemetry to the in-cluster dashboard sends the dashboard's API key the same way.
     /// </summary>
     private static (SortedDictionary<string, string> Data, List<V1EnvVar> Env) Environment(WorkloadSpec workload, KubernetesSettings settings)
     {
@@ -130,6 +137,17 @@ public static partial class WorkloadObjects
                 : new V1EnvVar { Name = name, Value = Expandable(value, embedded) });
         }
 
+        foreach (var (name, value) in IngressEdge(workload, settings))
+        {
+            if (workload.Environment.ContainsKey(name))
+            {
+                throw Unmappable.Setting(workload.Name, $"environment variable {name}",
+                    "WithIngressEdgeConfiguration sets it from the cluster settings (ingress-source-networks, tls-before-ingress)");
+            }
+
+            data[name] = value;
+        }
+
         // Arguments embed secrets the same way.
         foreach (var arg in workload.Args.Where(arg => !arg.IsPlain))
         {
@@ -147,7 +165,60 @@ public static partial class WorkloadObjects
 
             return SecretVariable(variable, secret, workload);
         });
-        return (data, [.. helpers, .. secretValues]);
+        return (data, [.. DashboardApiKey(workload, settings), .. helpers, .. secretValues]);
+    }
+
+    /// <summary>
+    /// What the cluster settings say of the public edge, as the environment variables of the configuration keys the
+    /// resource reads it under: each source network of the ingress, and whether TLS ends before it (only when it does).
+    /// </summary>
+    private static IEnumerable<(string Name, string Value)> IngressEdge(WorkloadSpec workload, KubernetesSettings settings)
+    {
+        if (workload.IngressEdge is not { } keys)
+        {
+            yield break;
+        }
+
+        foreach (var (index, network) in settings.IngressSourceNetworks.Index())
+        {
+            yield return (EnvironmentVariable($"{keys.SourceNetworks}:{index.ToString(CultureInfo.InvariantCulture)}"), network);
+        }
+
+        if (settings.TlsBeforeIngress)
+        {
+            yield return (EnvironmentVariable(keys.Https), "true");
+        }
+    }
+
+    /// <summary>A configuration key as .NET's environment configuration reads it: <c>:</c> written <c>__</c>.</summary>
+    private static string EnvironmentVariable(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>
+    /// For a resource that exports telemetry to the in-cluster dashboard: the dashboard's OTLP API key from its Secret,
+    /// and the OTLP header that carries it. Only to the dashboard: another OTLP endpoint has credentials of its own,
+    /// which the model gives as a secret parameter.
+    /// </summary>
+    private static IEnumerable<V1EnvVar> DashboardApiKey(WorkloadSpec workload, KubernetesSettings settings)
+    {
+        if (!workload.ExportsTelemetry || OtlpDestination.Of(settings) is not OtlpDestination.Dashboard)
+        {
+            return [];
+        }
+
+        foreach (var reserved in new[] { OtlpApiKeyVariable, OtlpHeadersVariable })
+        {
+            if (workload.Environment.ContainsKey(reserved))
+            {
+                throw Unmappable.Setting(workload.Name, $"environment variable {reserved}",
+                    $"the publisher sets it to send the in-cluster dashboard's OTLP API key (Secret {AspireDashboardManifests.OtlpApiKeySecret})");
+            }
+        }
+
+        return
+        [
+            AspireDashboardManifests.FromSecret(OtlpApiKeyVariable, AspireDashboardManifests.OtlpApiKeySecret),
+            new V1EnvVar { Name = OtlpHeadersVariable, Value = $"{AspireDashboardManifests.OtlpApiKeyHeader}=$({OtlpApiKeyVariable})" },
+        ];
     }
 
     private static V1EnvVar SecretVariable(string name, SecretPart secret, WorkloadSpec workload)

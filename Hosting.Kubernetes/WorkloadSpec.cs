@@ -37,6 +37,9 @@ public sealed record EndpointUse(string Callee, string Endpoint);
 /// <summary>What Prometheus scrapes, and where.</summary>
 public sealed record ScrapeSpec(string PortName, string Path);
 
+/// <summary>The configuration keys under which the resource reads the ingress's source networks and whether TLS ends before it.</summary>
+public sealed record IngressEdgeKeys(string SourceNetworks, string Https);
+
 /// <summary>
 /// A value of the model as the cluster gets it: text, and references to Secret parameters whose values are never read
 /// at publish (the pod reads them from a Secret).
@@ -85,6 +88,9 @@ public sealed record WorkloadSpec(
     ScrapeSpec? Scrape,
     IReadOnlyList<Action<KubernetesWorkload>> Customizations)
 {
+    /// <summary>Where the resource behind the ingress reads what the cluster settings say of its public edge; null when it does not.</summary>
+    public IngressEdgeKeys? IngressEdge { get; init; }
+
     public bool IsStateful => Volumes.Any(volume => volume.Persistent);
 
     public PortSpec Port(string name) => Ports.Single(port => port.Name == name);

@@ -125,12 +125,16 @@ public sealed partial class EksEdgeTests
         var outputs = EksFolder.Blocks(files, "output").SelectMany(block => block.EnumerateObject())
             .ToDictionary(o => o.Name, o => o.Value[0].GetProperty("value").GetString());
 
-        // The ingress's Envoy connects from addresses Cilium takes from the nodes' ENIs: the VPC's.
+        // The ingress's Envoy connects from addresses Cilium takes from the nodes' ENIs: the VPC's, given to the publish.
         Assert.Equal("${module.vpc.vpc_cidr_block}", outputs["vpc_cidr"]);
-        Assert.Matches(@"""PublicEdge__TrustedNetworks__0\\"":\\""\$\(tofu -chdir=manifests/eks output -raw vpc_cidr\)", readme);
+        Assert.Contains(@"--Parameters:ingress-source-networks=""$(tofu -chdir=manifests/eks output -raw vpc_cidr)""", readme, StringComparison.Ordinal);
         // TLS ends at the NLB, before the proxy health-api trusts.
-        Assert.Contains(@"\""PublicEdge__Https\"":\""true\""", readme, StringComparison.Ordinal);
-        Assert.Contains("rollout restart deployment/health-api", readme, StringComparison.Ordinal);
+        Assert.Contains("--Parameters:tls-before-ingress=true", readme, StringComparison.Ordinal);
+        // The publish writes health-api's settings, and its output is what is applied: no hand patch after it.
+        Assert.DoesNotContain("patch configmap", readme, StringComparison.Ordinal);
+        var tree = PublishOutput().Match(readme);
+        Assert.True(tree.Success, "The README does not publish the manifests.");
+        Assert.Contains($"kubectl apply -k {tree.Groups["tree"].Value}\n", readme, StringComparison.Ordinal);
     }
 
     /// <summary>The annotations of the <c>cilium-ingress</c> Service: those of the values file, and those the release sets.</summary>
@@ -163,6 +167,10 @@ public sealed partial class EksEdgeTests
 
     [GeneratedRegex(@"regex\(""(?<pattern>(?:[^""\\]|\\.)*)""")]
     private static partial Regex ValidationPattern();
+
+    /// <summary>Where the README's publish writes the tree, relative to the repository root (the AppHost resolves it from its own folder).</summary>
+    [GeneratedRegex(@"--step kubernetes-manifests --output-path \.\./(?<tree>\S+)")]
+    private static partial Regex PublishOutput();
 
     /// <summary>A quoted plain-HTTP URL of the host or the NLB, as a command would pass it.</summary>
     [GeneratedRegex(@"""http://\$\{?(host|nlb)\b")]

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using NutritionAspire.Hosting.Kubernetes;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.Manifests.Tests;
 
@@ -115,6 +117,26 @@ public sealed class AppHostPublishTests
         Assert.Equal(("nutritionaspire", "1.0.0"), (defaults["image-registry"], defaults["image-tag"]));
         Assert.Equal("health.k8s.cluster.local", defaults["ingress-host"]);
         Assert.Equal("http://aspire-dashboard:18889", defaults["otlp-endpoint"]);
+        // The public edge is the cluster's to say: nothing is believed, and TLS is not assumed, until a publish gives it.
+        Assert.Equal(("", "false"), (defaults["ingress-source-networks"], defaults["tls-before-ingress"]));
+    }
+
+    [Theory]
+    [InlineData("manifests/README.md")]
+    [InlineData("manifests/eks/README.md")]
+    public void TheReadmesCommandsGiveOnlySettingsTheEnvironmentHas(string readme)
+    {
+        // The commands (the fenced blocks), since the model has no parameters of its own.
+        var commands = string.Concat(Regex.Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, readme)), "```bash\n(?<block>.*?)```", RegexOptions.Singleline)
+            .Select(block => block.Groups["block"].Value));
+        Assert.Contains("--step kubernetes-manifests", commands, StringComparison.Ordinal);
+
+        foreach (Match given in Regex.Matches(commands, @"--(?<form>Parameters|Kubernetes):(?<name>[A-Za-z0-9-]+)="))
+        {
+            var (form, name) = (given.Groups["form"].Value, given.Groups["name"].Value);
+            Assert.True(KubernetesSetting.All.Any(s => form == "Parameters" ? s.ParameterName == name : s.OptionName == name),
+                $"{readme} gives --{form}:{name}, which is no setting of the Kubernetes environment.");
+        }
     }
 
     private static YamlDotNet.RepresentationModel.YamlNode Container(PublishOutcome outcome, string file) =>

@@ -28,6 +28,8 @@ public sealed class RefusalTests
         { "external endpoint without ingress host", "Resource 'api': external endpoint 'http' cannot be published to Kubernetes: parameter ingress-host has no value" },
         { "liveness probe with two successes", "Resource 'api': the Liveness probe cannot be published to Kubernetes: only a readiness probe may ask for more than one success" },
         { "unknown resource type", "Resource 'thing': the Thing cannot be published" },
+        { "ingress edge without external endpoint", "Resource 'api': WithIngressEdgeConfiguration cannot be published to Kubernetes: the resource has no external endpoint" },
+        { "ingress edge believing every forwarder", "Resource 'api': WithIngressEdgeConfiguration cannot be published to Kubernetes: ASPNETCORE_FORWARDEDHEADERS_ENABLED is set" },
     };
 
     [Theory]
@@ -113,6 +115,15 @@ public sealed class RefusalTests
             case "liveness probe with two successes":
                 builder.AddProject("api", "api/Api.csproj", launchProfileName: null).WithHttpEndpoint(targetPort: 8080, name: "http")
                     .WithHttpProbe(ProbeType.Liveness, "/alive", successThreshold: 2, endpointName: "http");
+                break;
+            case "ingress edge without external endpoint":
+                builder.AddProject("api", "api/Api.csproj", launchProfileName: null).WithHttpEndpoint(targetPort: 8080, name: "http")
+                    .DisableForwardedHeaders().WithIngressEdgeConfiguration("Edge:Proxies", "Edge:Https");
+                break;
+            case "ingress edge believing every forwarder":
+                // A project's endpoints make Aspire set ASPNETCORE_FORWARDEDHEADERS_ENABLED in publish mode.
+                builder.AddProject("api", "api/Api.csproj", launchProfileName: null).WithHttpEndpoint(targetPort: 8080, name: "http")
+                    .WithExternalHttpEndpoints().WithIngressEdgeConfiguration("Edge:Proxies", "Edge:Https");
                 break;
             case "unknown resource type":
                 builder.AddResource(new Thing("thing"));

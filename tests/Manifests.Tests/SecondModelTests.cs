@@ -103,7 +103,9 @@ public sealed class SecondModelTests
         Assert.Equal(["--mode", "serve", "--label", "$$(not-a-variable)"], apiContainer.Args);
         Assert.Equal("shop-critical", api.Spec.Template.Spec.PriorityClassName);
         var env = apiContainer.Env.ToDictionary(e => e.Name);
-        Assert.Equal(["PARAMETER_API_KEY", "PARAMETER_API_KEY_URI", "API_KEY", "CACHE_CONNECTION", "CACHE_URI"], apiContainer.Env.Select(e => e.Name));
+        // The dashboard's OTLP API key and its header first, then the model's secrets, each helper before the values that embed it.
+        Assert.Equal(["DASHBOARD_OTLP_API_KEY", "OTEL_EXPORTER_OTLP_HEADERS", "PARAMETER_API_KEY", "PARAMETER_API_KEY_URI", "API_KEY", "CACHE_CONNECTION", "CACHE_URI"],
+            apiContainer.Env.Select(e => e.Name));
         AssertReadsSecret(env["PARAMETER_API_KEY"], "PARAMETER_API_KEY");
         AssertReadsSecret(env["API_KEY"], "API_KEY");
         Assert.Equal("cache:6379,password=$(PARAMETER_API_KEY)", env["CACHE_CONNECTION"].Value);
