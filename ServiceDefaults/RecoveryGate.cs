@@ -30,7 +30,7 @@ public sealed class RecoveryGate(string dependency, int maxCalls, int successesT
     public bool IsRecovering => _recovering;
 
     /// <summary>The circuit opened: limit the calls until the dependency proves itself.</summary>
-    public void Recover()
+    internal void Recover()
     {
         lock (_lock)
         {
