@@ -1,3 +1,5 @@
+using Grpc.Core;
+using Grpc.Health.V1;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,10 +9,12 @@ namespace NutritionAspire.ServiceDefaults;
 /// <summary>
 /// Opens the channel to every dependency when the service starts, so the first request after a cold start does not
 /// pay for (or time out on) connecting. Start-up does not wait for it: a dependency that is down must not keep the
-/// service from starting, and its calls fail fast until it is up.
+/// service from starting, and its calls fail fast until it is up. The channel comes from the client factory, so the
+/// connection is asked for with a health check that waits for it (wait-for-ready), which the retry and circuit
+/// breaking leave alone; any answer, even UNIMPLEMENTED from a service without health checks, means connected.
 /// </summary>
 internal sealed partial class GrpcDependencyConnector(
-    IEnumerable<GrpcDependency> dependencies, IOptions<GrpcDependencyOptions> options, ILogger<GrpcDependencyConnector> logger)
+    IEnumerable<GrpcDependency> dependencies, IServiceProvider services, IOptions<GrpcDependencyOptions> options, ILogger<GrpcDependencyConnector> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -19,26 +23,29 @@ internal sealed partial class GrpcDependencyConnector(
     private async Task ConnectAsync(GrpcDependency dependency, CancellationToken stoppingToken)
     {
         // Long enough for a dependency that starts at the same time; the channel keeps retrying on its own after that.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(options.Value.CallTimeout * 10);
+        var callOptions = new CallOptions(deadline: DateTime.UtcNow + options.Value.CallTimeout * 10, cancellationToken: stoppingToken).WithWaitForReady();
         try
         {
-            await dependency.Channel.ConnectAsync(timeout.Token);
-            LogConnected(dependency.Name, dependency.Channel.Target);
+            await new Health.HealthClient(dependency.CallInvoker(services)).CheckAsync(new HealthCheckRequest(), callOptions);
+            LogConnected(dependency.Name, dependency.Address);
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogNotConnected(dependency.Name, dependency.Channel.Target);
-        }
-        catch (OperationCanceledException)
+        catch (RpcException exception) when (stoppingToken.IsCancellationRequested || exception.StatusCode == StatusCode.Cancelled)
         {
             // The service is stopping.
+        }
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Unavailable)
+        {
+            LogNotConnected(dependency.Name, dependency.Address);
+        }
+        catch (RpcException)
+        {
+            LogConnected(dependency.Name, dependency.Address);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Dependency} at {Target}.")]
-    private partial void LogConnected(string dependency, string target);
+    private partial void LogConnected(string dependency, Uri target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} at {Target} did not accept a connection at start-up; its calls fail until it does.")]
-    private partial void LogNotConnected(string dependency, string target);
+    private partial void LogNotConnected(string dependency, Uri target);
 }

@@ -22,11 +22,42 @@ public sealed class GrpcDependencyOptions
     /// </summary>
     public TimeSpan KeepAlivePingDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Consecutive DEADLINE_EXCEEDED or UNAVAILABLE calls (each attempt counts) after which the circuit opens.</summary>
-    public int CircuitBreakerFailures { get; set; } = 5;
+    /// <summary>
+    /// The share of calls in the sampling window that ended DEADLINE_EXCEEDED or UNAVAILABLE (each attempt counts) at
+    /// which the circuit opens.
+    /// </summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
 
-    /// <summary>How long an open circuit refuses calls before it lets one probe call through.</summary>
+    /// <summary>The fewest calls in the sampling window before the failure ratio can open the circuit.</summary>
+    public int CircuitBreakerMinimumCalls { get; set; } = 5;
+
+    /// <summary>
+    /// The window the failure ratio is taken over. Shorter than the call timeout, so that when a dependency hangs the
+    /// window holds the timed-out calls and not the answers from before it hung.
+    /// </summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long an open circuit refuses calls before it lets one trial call through; it doubles after each failed
+    /// trial, up to <see cref="CircuitMaxBreakDuration"/>. It is also how long a recovering dependency must answer
+    /// every call before it gets all of them again.
+    /// </summary>
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest break, however many trials in a row failed.</summary>
+    public TimeSpan CircuitMaxBreakDuration { get; set; } = TimeSpan.FromSeconds(16);
+
+    /// <summary>
+    /// Once a dependency's circuit has opened, the most calls it gets at once until it has proven itself again; the
+    /// others are refused at once, as by an open circuit.
+    /// </summary>
+    public int CircuitRecoveryCalls { get; set; } = 2;
+
+    /// <summary>
+    /// The answers in a row, over at least <see cref="CircuitBreakDuration"/>, that a recovering dependency must give
+    /// before it gets every call again; a failure starts the count over.
+    /// </summary>
+    public int CircuitRecoverySuccesses { get; set; } = 5;
 
     /// <summary>
     /// Binds and validates the section while the service is being built, so an unknown key or an unusable value stops
@@ -50,7 +81,7 @@ public sealed class GrpcDependencyOptions
     }
 }
 
-/// <summary>Refuses settings the channels cannot work with, naming them.</summary>
+/// <summary>Refuses settings the channels or the resilience pipeline cannot work with, naming them.</summary>
 internal static class GrpcDependencyOptionsValidator
 {
     public static List<string> Validate(GrpcDependencyOptions options)
@@ -58,15 +89,29 @@ internal static class GrpcDependencyOptionsValidator
         List<string> failures = [];
         Positive(options.CallTimeout, nameof(options.CallTimeout), failures);
         Positive(options.ConnectTimeout, nameof(options.ConnectTimeout), failures);
-        Positive(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration), failures);
         if (options.KeepAlivePingDelay < TimeSpan.FromSeconds(1))
         {
             // SocketsHttpHandler's own lower bound.
             failures.Add($"{GrpcDependencyOptions.SectionName}:{nameof(options.KeepAlivePingDelay)} must be at least 1 second.");
         }
 
-        AtLeastOne(options.MaxAttempts, nameof(options.MaxAttempts), failures);
-        AtLeastOne(options.CircuitBreakerFailures, nameof(options.CircuitBreakerFailures), failures);
+        AtLeast(options.MaxAttempts, 1, nameof(options.MaxAttempts), failures);
+        if (options.CircuitBreakerFailureRatio is not (> 0 and <= 1))
+        {
+            failures.Add($"{GrpcDependencyOptions.SectionName}:{nameof(options.CircuitBreakerFailureRatio)} must be over 0 and at most 1.");
+        }
+
+        // Polly's own lower bounds for a circuit breaker.
+        AtLeast(options.CircuitBreakerMinimumCalls, 2, nameof(options.CircuitBreakerMinimumCalls), failures);
+        AtLeastHalfASecond(options.CircuitBreakerSamplingDuration, nameof(options.CircuitBreakerSamplingDuration), failures);
+        AtLeastHalfASecond(options.CircuitBreakDuration, nameof(options.CircuitBreakDuration), failures);
+        if (options.CircuitMaxBreakDuration < options.CircuitBreakDuration)
+        {
+            failures.Add($"{GrpcDependencyOptions.SectionName}:{nameof(options.CircuitMaxBreakDuration)} must be at least {nameof(options.CircuitBreakDuration)}.");
+        }
+
+        AtLeast(options.CircuitRecoveryCalls, 1, nameof(options.CircuitRecoveryCalls), failures);
+        AtLeast(options.CircuitRecoverySuccesses, 1, nameof(options.CircuitRecoverySuccesses), failures);
         return failures;
     }
 
@@ -78,11 +123,19 @@ internal static class GrpcDependencyOptionsValidator
         }
     }
 
-    private static void AtLeastOne(int value, string setting, List<string> failures)
+    private static void AtLeastHalfASecond(TimeSpan value, string setting, List<string> failures)
     {
-        if (value < 1)
+        if (value < TimeSpan.FromSeconds(0.5))
         {
-            failures.Add($"{GrpcDependencyOptions.SectionName}:{setting} must be at least 1.");
+            failures.Add($"{GrpcDependencyOptions.SectionName}:{setting} must be at least 0.5 seconds.");
+        }
+    }
+
+    private static void AtLeast(int value, int minimum, string setting, List<string> failures)
+    {
+        if (value < minimum)
+        {
+            failures.Add($"{GrpcDependencyOptions.SectionName}:{setting} must be at least {minimum}.");
         }
     }
 }

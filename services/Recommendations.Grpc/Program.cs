@@ -11,9 +11,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ResourceNames.RecommendationsGrpc);
 builder.AddGrpcServiceDefaults(RecomendationsService.Descriptor);
 builder.AddGrpcWarmUp((invoker, options) => new RecomendationsService.RecomendationsServiceClient(invoker).SayHelloAsync(WorkedExample.RecommendationsRequest, options).ResponseAsync);
-builder.AddGrpcDependency(ResourceNames.WaterGrpc, "WATER_SERVICE_ENDPOINT", channel => new WaterService.WaterServiceClient(channel));
-builder.AddGrpcDependency(ResourceNames.ProteinsGrpc, "PROTEINS_SERVICE_ENDPOINT", channel => new ProteinsService.ProteinsServiceClient(channel));
-builder.AddGrpcDependency(ResourceNames.CaloriesGrpc, "CALORIES_SERVICE_ENDPOINT", channel => new CaloriesService.CaloriesServiceClient(channel));
+builder.AddGrpcDependency(ResourceNames.WaterGrpc, "WATER_SERVICE_ENDPOINT", invoker => new WaterService.WaterServiceClient(invoker)).PropagateGrpcCallContext();
+builder.AddGrpcDependency(ResourceNames.ProteinsGrpc, "PROTEINS_SERVICE_ENDPOINT", invoker => new ProteinsService.ProteinsServiceClient(invoker)).PropagateGrpcCallContext();
+builder.AddGrpcDependency(ResourceNames.CaloriesGrpc, "CALORIES_SERVICE_ENDPOINT", invoker => new CaloriesService.CaloriesServiceClient(invoker)).PropagateGrpcCallContext();
 
 var app = builder.Build();
 app.MapStrictGrpcService<RecommendationsGrpcService>(RecomendationsService.BindService);

@@ -22,7 +22,8 @@ public sealed class RecommendationsGrpcService(
         InputRules.RequireHeight(request.Height);
         InputRules.RequireNecessity(request.Calories, "calories");
 
-        using var calls = new DependencyCalls(context.Deadline, options.Value, context.CancellationToken);
+        // The clients keep to this call's deadline themselves (PropagateGrpcCallContext); each call has its own timeout too.
+        using var calls = new DependencyCalls(DateTime.MaxValue, options.Value, context.CancellationToken);
         var waterCall = calls.CallAsync(ResourceNames.WaterGrpc, callOptions =>
             water.SayHelloAsync(new() { Weight = request.Weight, Height = request.Height }, callOptions));
         var proteinsCall = calls.CallAsync(ResourceNames.ProteinsGrpc, callOptions =>
@@ -42,7 +43,7 @@ public sealed class RecommendationsGrpcService(
         catch (DependencyFailedException failure)
         {
             var code = failure.Status.StatusCode == StatusCode.DeadlineExceeded ? StatusCode.DeadlineExceeded : StatusCode.Unavailable;
-            throw new RpcException(new Status(code, $"{failure.Dependency}: {failure.Status.Detail}"));
+            throw new RpcException(new Status(code, failure.Summary));
         }
 
         var (waterResult, proteinsResult, caloriesResult) = (waterCall.Result, proteinsCall.Result, caloriesCall.Result);

@@ -1,92 +1,97 @@
-using System.Diagnostics;
 using Grpc.Core;
 using NutritionAspire.ServiceDefaults;
 
 namespace NutritionAspire.Services.Tests;
 
-/// <summary>The retry of <see cref="DependencyCalls"/>: which failures are tried again, how often, and never past the deadline.</summary>
+/// <summary><see cref="DependencyCalls"/>: each call's deadline, and what a failure tells (never the dependency's own text).</summary>
 public sealed class DependencyCallsTests
 {
-    private static readonly GrpcDependencyOptions s_options = new() { CallTimeout = TimeSpan.FromSeconds(5), MaxAttempts = 3 };
+    private static readonly GrpcDependencyOptions s_options = new() { CallTimeout = TimeSpan.FromSeconds(5) };
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task AnUnavailableCallIsTriedUpToTheAttemptsThenReported()
+    public async Task EachCallHasTheSoonerOfItsTimeoutAndTheOverallDeadline()
     {
-        using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
+        var overall = DateTime.UtcNow.AddSeconds(1);
+        using var calls = new DependencyCalls(overall, s_options, Cancellation);
+        CallOptions? sent = null;
 
-        var (failure, attempts) = await FailEveryAttemptAsync(calls, attempt => new RpcException(new Status(StatusCode.Unavailable, $"attempt {attempt}")));
-
-        Assert.Equal(3, attempts);
-        Assert.Equal(StatusCode.Unavailable, failure.Status.StatusCode);
-        Assert.Equal("attempt 3", failure.Status.Detail);
-    }
-
-    [Fact]
-    public async Task EveryAttemptCarriesTheSameDeadline()
-    {
-        using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
-        List<DateTime?> deadlines = [];
-
-        var answer = await calls.CallAsync("water-grpc", options =>
+        await calls.CallAsync("imc-grpc", options =>
         {
-            deadlines.Add(options.Deadline);
-            return deadlines.Count < 3 ? Failing<string>(new RpcException(new Status(StatusCode.Unavailable, "restarting"))) : Answering("ok");
+            sent = options;
+            return Answering("ok");
         });
 
-        Assert.Equal("ok", answer);
-        Assert.Equal(3, deadlines.Count);
-        Assert.NotNull(deadlines[0]);
-        Assert.All(deadlines, deadline => Assert.Equal(deadlines[0], deadline));
+        Assert.Equal(overall, sent?.Deadline);
     }
 
     [Fact]
-    public async Task AnOpenCircuitIsNotTriedAgain()
+    public async Task WithoutAnOverallDeadlineEachCallHasItsTimeout()
     {
         using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
+        CallOptions? sent = null;
+        var before = DateTime.UtcNow;
 
-        var (failure, attempts) = await FailEveryAttemptAsync(calls, _ => new CircuitOpenException(new Status(StatusCode.Unavailable, "circuit open")));
+        await calls.CallAsync("imc-grpc", options =>
+        {
+            sent = options;
+            return Answering("ok");
+        });
 
-        Assert.Equal(1, attempts);
-        Assert.Equal("circuit open", failure.Status.Detail);
+        Assert.InRange(sent!.Value.Deadline!.Value, before + s_options.CallTimeout, DateTime.UtcNow + s_options.CallTimeout);
     }
 
     [Theory]
-    [InlineData(StatusCode.InvalidArgument)]
-    [InlineData(StatusCode.DeadlineExceeded)]
-    [InlineData(StatusCode.Internal)]
-    public async Task OtherFailuresAreNotTriedAgain(StatusCode code)
+    [InlineData(StatusCode.Unavailable, "", "imc-grpc: unavailable")]
+    [InlineData(StatusCode.DeadlineExceeded, "", "imc-grpc: no answer within the deadline")]
+    [InlineData(StatusCode.Unavailable, "water-grpc: circuit open: water-grpc kept failing; calls are refused for 1.6 s more", "imc-grpc: unavailable")]
+    [InlineData(StatusCode.Internal, "System.NullReferenceException: at Imc.Calculate() in /src/Imc.cs:line 12", "imc-grpc: failed (Internal)")]
+    public async Task AFailureIsSummedUpInOurWordsNamingOnlyTheDependency(StatusCode code, string detail, string summary)
     {
         using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
 
-        var (failure, attempts) = await FailEveryAttemptAsync(calls, _ => new RpcException(new Status(code, "no")));
+        var failure = await Assert.ThrowsAsync<DependencyFailedException>(() =>
+            calls.CallAsync("imc-grpc", _ => Failing<string>(new RpcException(new Status(code, detail)))));
 
-        Assert.Equal(1, attempts);
-        Assert.Equal(code, failure.Status.StatusCode);
+        Assert.Equal(summary, failure.Summary);
+        Assert.Null(failure.CircuitOpenFor);
     }
 
     [Fact]
-    public async Task NoRetryWaitsPastTheDeadline()
+    public async Task ARefusalByTheCircuitCarriesTheTimeUntilATrial()
     {
-        // A deadline shorter than any backoff but the first: the calls end within it, however many attempts that allows.
-        var deadline = DateTime.UtcNow + TimeSpan.FromMilliseconds(150);
-        using var calls = new DependencyCalls(deadline, new GrpcDependencyOptions { MaxAttempts = 10 }, Cancellation);
-        var elapsed = Stopwatch.StartNew();
+        using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
 
-        await FailEveryAttemptAsync(calls, _ => new RpcException(new Status(StatusCode.Unavailable, "down")));
+        var failure = await Assert.ThrowsAsync<DependencyFailedException>(() =>
+            calls.CallAsync("imc-grpc", _ => Failing<string>(new CircuitOpenException("imc-grpc", TimeSpan.FromSeconds(1.6)))));
 
-        Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromMilliseconds(100), $"Retried until {elapsed.Elapsed} for a 150 ms deadline.");
+        Assert.Equal(TimeSpan.FromSeconds(1.6), failure.CircuitOpenFor);
+        Assert.Equal("imc-grpc: circuit open after repeated failures", failure.Summary);
     }
 
-    /// <summary>Calls through <paramref name="calls"/> a dependency whose every attempt (counted from 1) fails with <paramref name="failure"/>.</summary>
-    private static async Task<(DependencyFailedException Failure, int Attempts)> FailEveryAttemptAsync(
-        DependencyCalls calls, Func<int, RpcException> failure)
+    [Fact]
+    public async Task TheFirstFailureCancelsTheOtherCallsAndIsTheOneReported()
     {
-        var attempts = 0;
-        var reported = await Assert.ThrowsAsync<DependencyFailedException>(() =>
-            calls.CallAsync("water-grpc", _ => Failing<string>(failure(++attempts))));
-        return (reported, attempts);
+        using var calls = new DependencyCalls(DateTime.MaxValue, s_options, Cancellation);
+        var slowCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = calls.CallAsync("bmr-grpc", options =>
+        {
+            var response = Task.Delay(Timeout.InfiniteTimeSpan, options.CancellationToken).ContinueWith<string>(
+                _ =>
+                {
+                    slowCancelled.SetResult();
+                    throw new RpcException(new Status(StatusCode.Cancelled, "cancelled"));
+                },
+                TaskScheduler.Default);
+            return new AsyncUnaryCall<string>(response, Task.FromResult(new Metadata()), () => Status.DefaultCancelled, () => [], static () => { });
+        });
+        var failing = calls.CallAsync("imc-grpc", _ => Failing<string>(new RpcException(new Status(StatusCode.Internal, "bug"))));
+
+        var reported = await Assert.ThrowsAsync<DependencyFailedException>(() => calls.WhenAll(slow, failing));
+
+        Assert.Equal("imc-grpc", reported.Dependency);
+        await slowCancelled.Task.WaitAsync(TimeSpan.FromSeconds(5), Cancellation);
     }
 
     private static AsyncUnaryCall<T> Answering<T>(T answer) =>

@@ -70,8 +70,44 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
 
         Assert.Equal("imc-grpc", problem.GetProperty("dependency").GetString());
         Assert.Equal("Error to create gRPC Connection with IMC Service", problem.GetProperty("message").GetString());
-        Assert.Equal("rpc error: code = Unavailable desc = imc is down", problem.GetProperty("error").GetString());
+        Assert.Equal("rpc error: code = Unavailable desc = imc-grpc: unavailable", problem.GetProperty("error").GetString());
+        Assert.Equal("imc-grpc is unavailable.", problem.GetProperty("detail").GetString());
+        Assert.Equal("1", response.Headers.RetryAfter?.ToString());
         Assert.Equal(3, _backends.ImcCalls);
+    }
+
+    /// <summary>What a dependency says in its status detail is never passed on: it can name the services behind it,
+    /// their addresses or timings, or quote an exception.</summary>
+    [Theory]
+    [InlineData("recommendations-grpc", StatusCode.Unavailable, "water-grpc: circuit open: water-grpc kept failing; calls are refused for 1.6 s more.")]
+    [InlineData("recommendations-grpc", StatusCode.DeadlineExceeded, "proteins-grpc at 10.0.3.7:30000 took 2.07 s")]
+    [InlineData("bmr-grpc", StatusCode.Internal, "Exception was thrown by handler. NullReferenceException: at Bmr.Calculate() in /src/Bmr.cs:line 12")]
+    [InlineData("imc-grpc", StatusCode.Unknown, "dial tcp 10.0.3.9:30000: connect: connection refused")]
+    [InlineData("imc-grpc", StatusCode.Unavailable, "")]
+    public async Task A503SaysWhatFailedInOurWordsNamingOnlyTheDependencyCalled(string dependency, StatusCode code, string detail)
+    {
+        var failure = new RpcException(new Status(code, detail));
+        switch (dependency)
+        {
+            case "bmr-grpc": _backends.Bmr = (_, _) => throw failure; break;
+            case "imc-grpc": _backends.Imc = (_, _) => throw failure; break;
+            default: _backends.Recommendations = (_, _) => throw failure; break;
+        }
+
+        await using var api = new HealthApiFactory(_backends);
+        using var client = api.CreateClient();
+        using var response = await PostAsync(client, WorkedExample.Request);
+        var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+
+        Assert.Equal(dependency, problem.GetProperty("dependency").GetString());
+        Assert.Equal($"rpc error: code = {code} desc = {dependency}: ", problem.GetProperty("error").GetString()![..($"rpc error: code = {code} desc = {dependency}: ".Length)]);
+        Assert.StartsWith(dependency, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        foreach (var leaked in new[] { "water-grpc", "proteins-grpc", "10.0.3", "2.07", "1.6 s", "Exception", "/src/", "dial tcp" })
+        {
+            Assert.DoesNotContain(leaked, problem.GetRawText(), StringComparison.Ordinal);
+        }
+
+        Assert.True(int.Parse(response.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
 
     [Fact]
@@ -109,18 +145,24 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
     [Fact]
     public async Task AStoppedDependencyIsAFast503NamingIt()
     {
-        await using var api = new HealthApiFactory(_backends, new Dictionary<string, string?>
+        // Deadlines far away: a refused connection is answered by what it is, not by waiting for one.
+        await using var api = new HealthApiFactory(_backends, new Dictionary<string, string?>(Timeouts("00:00:30"))
         {
             ["RECOMMENDATIONS_SERVICE_ENDPOINT"] = Loopback.Address(Loopback.UnusedPort()),
         });
         using var client = api.CreateClient();
 
+        var elapsed = Stopwatch.StartNew();
         using var response = await PostAsync(client, WorkedExample.Request);
+        elapsed.Stop();
         var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
 
         Assert.Equal("recommendations-grpc", problem.GetProperty("dependency").GetString());
         Assert.Equal("Error to create gRPC Connection with Recommendations Service", problem.GetProperty("message").GetString());
-        Assert.StartsWith("rpc error: code = Unavailable", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("rpc error: code = Unavailable desc = recommendations-grpc: unavailable", problem.GetProperty("error").GetString());
+        Assert.Equal("recommendations-grpc is unavailable.", problem.GetProperty("detail").GetString());
+        Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"A refused connection took {elapsed.Elapsed} to answer.");
     }
 
     [Fact]
@@ -140,7 +182,8 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
 
         Assert.Equal("imc-grpc", problem.GetProperty("dependency").GetString());
-        Assert.StartsWith("rpc error: code = DeadlineExceeded", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("rpc error: code = DeadlineExceeded desc = imc-grpc: no answer within the deadline", problem.GetProperty("error").GetString());
+        Assert.Equal("imc-grpc did not answer within its deadline.", problem.GetProperty("detail").GetString());
         Assert.InRange(elapsed.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.5));
     }
 
@@ -187,7 +230,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal("bmr-grpc", problem.GetProperty("dependency").GetString());
-        Assert.Contains("negative bmr", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("The values of age, weight, height are outside what bmr-grpc can compute.", problem.GetProperty("error").GetString());
         Assert.Equal(["age", "weight", "height"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
         Assert.Equal(0, _backends.RecommendationsCalls);
     }
@@ -212,7 +255,9 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         var problem = await RefusedByAsync(dependency, new RpcException(new Status(StatusCode.InvalidArgument, detail)));
 
         Assert.Equal(dependency, problem.GetProperty("dependency").GetString());
-        Assert.EndsWith(detail, problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        // In our words: the dependency's own text may name the services behind it.
+        Assert.EndsWith($"are outside what {dependency} can compute.", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(detail, problem.GetRawText(), StringComparison.Ordinal);
         Assert.Contains("weight", problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
@@ -261,7 +306,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         {
             ["Calculator:RequestTimeout"] = "00:00:10",
             ["GrpcDependencies:CallTimeout"] = "00:00:01",
-            ["GrpcDependencies:CircuitBreakerFailures"] = "3",
+            ["GrpcDependencies:CircuitBreakerMinimumCalls"] = "3",
             ["GrpcDependencies:CircuitBreakDuration"] = "00:00:01",
         });
         using var client = api.CreateClient();
@@ -271,7 +316,7 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
         foreach (var response in timedOut)
         {
             var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
-            Assert.StartsWith("rpc error: code = DeadlineExceeded", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal("rpc error: code = DeadlineExceeded desc = imc-grpc: no answer within the deadline", problem.GetProperty("error").GetString());
             response.Dispose();
         }
 
@@ -282,7 +327,9 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
             elapsed.Stop();
             var problem = await ReadProblemAsync(fast, HttpStatusCode.ServiceUnavailable);
             Assert.Equal("imc-grpc", problem.GetProperty("dependency").GetString());
-            Assert.StartsWith("rpc error: code = Unavailable desc = circuit open: imc-grpc", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal("rpc error: code = Unavailable desc = imc-grpc: circuit open after repeated failures", problem.GetProperty("error").GetString());
+            // The break is one second: the time until a trial call may pass, rounded up, is one second.
+            Assert.Equal("1", fast.Headers.RetryAfter?.ToString());
         }
 
         // Refused without calling imc, so far inside the one-second deadline.
@@ -347,7 +394,9 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
 
     [Theory]
     [InlineData("GrpcDependencies:CallTimeout", "00:00:00", "GrpcDependencies:CallTimeout must be positive.")]
-    [InlineData("GrpcDependencies:CircuitBreakerFailures", "0", "GrpcDependencies:CircuitBreakerFailures must be at least 1.")]
+    [InlineData("GrpcDependencies:CircuitBreakerMinimumCalls", "1", "GrpcDependencies:CircuitBreakerMinimumCalls must be at least 2.")]
+    [InlineData("GrpcDependencies:CircuitBreakerFailureRatio", "1.5", "GrpcDependencies:CircuitBreakerFailureRatio must be over 0 and at most 1.")]
+    [InlineData("GrpcDependencies:CircuitMaxBreakDuration", "00:00:01", "GrpcDependencies:CircuitMaxBreakDuration must be at least CircuitBreakDuration.")]
     [InlineData("GrpcDependencies:KeepAlivePingDelay", "00:00:00.500", "GrpcDependencies:KeepAlivePingDelay must be at least 1 second.")]
     [InlineData("GrpcDependencies:CallTimout", "00:00:01", "CallTimout")]
     public void AnInvalidOrUnknownDependencySettingFailsAtStartUpNamingIt(string key, string value, string message)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using NutritionAspire.HealthApi.Client;
@@ -79,6 +80,53 @@ public sealed class KiotaClientTests : IAsyncLifetime
         Assert.Equal(400, problem.ResponseStatusCode);
         Assert.Equal("age must be between 1 and 150.", problem.Error);
         Assert.Equal(["age"], problem.Errors!.AdditionalData.Keys);
+    }
+
+    /// <summary>
+    /// Kiota's default handlers retry a 503 three times, waiting what Retry-After says (without it, 3 s doubling:
+    /// 21 s and more before the caller hears anything). A 503 for a failing dependency says 1 s.
+    /// </summary>
+    [Fact]
+    public async Task TheGeneratedClientWithItsDefaultHandlersGivesUpOnA503AsItsRetryAfterSays()
+    {
+        // health-api's own warm-up request calls bmr too; it is over before the client asks.
+        var warmUp = _api.Services.GetRequiredService<NutritionAspire.ServiceDefaults.WarmUp>();
+        await Eventually.ReturnsAsync(_ => Task.FromResult(warmUp.IsDone ? "done" : null), TimeSpan.FromSeconds(30), () => "health-api is still warming up", Cancellation, TimeSpan.FromMilliseconds(20));
+        List<long> calls = [];
+        _backends.Bmr = (_, _) =>
+        {
+            lock (calls)
+            {
+                calls.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
+            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Internal, "broken"));
+        };
+        using var http = KiotaClientFactory.Create();
+        http.BaseAddress = _http.BaseAddress;
+        var client = new HealthApiClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http)
+        {
+            BaseUrl = http.BaseAddress!.ToString().TrimEnd('/'),
+        });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // After its last retry the handler throws what it got: the four 503 answers.
+        var gaveUp = await Assert.ThrowsAsync<AggregateException>(() => client.Calculator.PostAsync(new HealthInfo
+        {
+            Age = Example.Age,
+            Weight = Example.Weight,
+            Height = Example.Height,
+            Gender = HealthInfo_gender.M,
+            ActivityIntensity = HealthInfo_activity_intensity.Very_active,
+        }, cancellationToken: Cancellation));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+
+        Assert.All(gaveUp.InnerExceptions, answer => Assert.Equal(503, Assert.IsType<Microsoft.Kiota.Abstractions.ApiException>(answer).ResponseStatusCode));
+        // The first request and three retries, each one the Retry-After second after the answer before it.
+        Assert.Equal(4, calls.Count);
+        Assert.All(calls.Zip(calls.Skip(1)), pair =>
+            Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(pair.First, pair.Second) >= TimeSpan.FromSeconds(0.95)));
+        Assert.True(elapsed < TimeSpan.FromSeconds(15), $"The client gave up after {elapsed}, not after three waits of 1 s.");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.IO.Pipelines;
 using Grpc.Core;
 using Microsoft.Net.Http.Headers;
@@ -89,6 +90,7 @@ public static class CalculatorEndpoints
         }
         catch (DependencyFailedException failure)
         {
+            request.HttpContext.Response.Headers.RetryAfter = CalculatorProblems.RetryAfterSeconds(failure).ToString(CultureInfo.InvariantCulture);
             return CalculatorProblems.DependencyFailed(failure);
         }
         catch (RpcException exception) when (cancellationToken.IsCancellationRequested)

@@ -45,7 +45,7 @@ public static class CalculatorProblems
         },
     });
 
-    /// <summary>A dependency's status detail is shown up to this length: it is not ours to trust with the size of an answer.</summary>
+    /// <summary>A refused answer's reason is shown up to this length: it quotes the number the dependency answered.</summary>
     private const int MaxDependencyDetail = 300;
 
     /// <summary>400: one line per failing field in <c>error</c>, in field order, and <c>errors</c> by field.</summary>
@@ -70,13 +70,17 @@ public static class CalculatorProblems
     /// <summary>
     /// 422: the values are each in range but outside what a formula can compute, as the dependency said (its
     /// INVALID_ARGUMENT) or as its answer showed. <c>errors</c> names the body fields behind the fields the dependency
-    /// named, or, when it named none, every field that call was computed from; in the body's field order.
+    /// named, or, when it named none, every field that call was computed from; in the body's field order. The detail is
+    /// ours: a dependency's own text may name the services behind it, so it is not passed on.
     /// </summary>
     public static ProblemHttpResult OutsideTheFormulas(DependencyFailedException failure)
     {
-        var detail = $"The values are outside what {failure.Dependency} can compute: {Shorten(failure.Status.Detail, MaxDependencyDetail)}";
         var fields = s_dependencyFields.OwnFields(failure);
-        var errors = CalculatorRequestParser.Fields.Where(fields.Contains).ToDictionary(field => field, _ => new[] { detail });
+        var ordered = CalculatorRequestParser.Fields.Where(fields.Contains).ToList();
+        var detail = failure.AnswerRefused
+            ? $"The values are outside what {failure.Dependency} can compute: {Shorten(failure.Status.Detail, MaxDependencyDetail)}"
+            : $"The values of {string.Join(", ", ordered)} are outside what {failure.Dependency} can compute.";
+        var errors = ordered.ToDictionary(field => field, _ => new[] { detail });
         return TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {
             Status = StatusCodes.Status422UnprocessableEntity,
@@ -86,18 +90,38 @@ public static class CalculatorProblems
         });
     }
 
-    /// <summary>503: a dependency failed or passed its deadline; <c>message</c> and <c>error</c> as the original wrote them.</summary>
+    /// <summary>
+    /// 503: a dependency failed, passed its deadline, or is refused by its open circuit. <c>detail</c> says which and
+    /// what, in our words; <c>error</c> keeps the shape of grpc-go's status string, which the original's clients read,
+    /// with our summary naming only the dependency health-api called; <c>message</c> is the original's wording.
+    /// Goes with a <c>Retry-After</c> header (<see cref="RetryAfterSeconds"/>).
+    /// </summary>
     public static ProblemHttpResult DependencyFailed(DependencyFailedException failure) => TypedResults.Problem(
-        $"{failure.Dependency} did not answer in time or failed ({failure.Status.StatusCode}).",
+        Explain(failure),
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Service Unavailable",
         extensions: new Dictionary<string, object?>
         {
-            // The original's error text was grpc-go's status string; keep its shape for its clients.
-            ["error"] = $"rpc error: code = {failure.Status.StatusCode} desc = {Shorten(failure.Status.Detail, MaxDependencyDetail)}",
+            ["error"] = $"rpc error: code = {failure.Status.StatusCode} desc = {failure.Summary}",
             ["message"] = DependencyMessages[failure.Dependency],
             ["dependency"] = failure.Dependency,
         });
+
+    /// <summary>
+    /// The seconds a client should wait before it asks again: until the dependency's circuit lets a trial call through,
+    /// and at least 1 (a dependency that just failed is not asked again at once).
+    /// </summary>
+    public static int RetryAfterSeconds(DependencyFailedException failure) =>
+        Math.Max(1, (int)Math.Ceiling((failure.CircuitOpenFor ?? TimeSpan.Zero).TotalSeconds));
+
+    private static string Explain(DependencyFailedException failure) => failure.CircuitOpenFor is not null
+        ? $"{failure.Dependency} failed repeatedly, so it is given a rest before it is called again; try again after the Retry-After seconds."
+        : failure.Status.StatusCode switch
+        {
+            StatusCode.DeadlineExceeded => $"{failure.Dependency} did not answer within its deadline.",
+            StatusCode.Unavailable => $"{failure.Dependency} is unavailable.",
+            var code => $"{failure.Dependency} answered with an error ({code}).",
+        };
 
     /// <summary>Whether the dependency refused the values rather than failed: INVALID_ARGUMENT is the client's data.</summary>
     public static bool IsRefusal(DependencyFailedException failure) => failure.Status.StatusCode == StatusCode.InvalidArgument;

@@ -19,7 +19,7 @@ internal static class CalculatorOperation
         ["415"] = "The body is not application/json.",
         ["422"] = "The values are each in range but outside a formula's domain (for example a negative basal metabolic rate).",
         ["429"] = "This client address sent more requests than the rate limit allows; Retry-After says when to send again.",
-        ["503"] = "A service behind the API failed or did not answer in time.",
+        ["503"] = "A service behind the API failed or did not answer in time; Retry-After says when to ask again.",
     };
 
     public static RouteHandlerBuilder DescribeCalculatorOperation(this RouteHandlerBuilder endpoint) => endpoint
@@ -61,5 +61,15 @@ internal static class CalculatorOperation
             }
 
             operation.Responses!["200"].Content!["application/json"].Example = JsonNode.Parse(WorkedExample.Response);
+            if (operation.Responses["503"] is OpenApiResponse unavailable)
+            {
+                unavailable.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                unavailable.Headers[RateLimitDescription.RetryAfter] = new OpenApiHeader
+                {
+                    Description = "Seconds until the failing service is tried again (at least 1); a client that retries should wait this long.",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+                };
+            }
         });
 }

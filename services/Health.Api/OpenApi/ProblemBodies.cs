@@ -42,8 +42,8 @@ internal sealed record DependencyProblem(
     string Type,
     string Title,
     [property: Description("503.")] int Status,
-    string Detail,
-    [property: Description("The gRPC status, as grpc-go prints it: rpc error: code = <code> desc = <detail>.")] string Error,
+    [property: Description("What failed, in the API's words.")] string Detail,
+    [property: Description("The gRPC status, as grpc-go prints it: rpc error: code = <code> desc = <service>: <what failed>.")] string Error,
     [property: Description("The original health-api's message for the failing service.")] string Message,
     [property: Description("The failing service.")] string Dependency,
     string TraceId);

@@ -17,7 +17,7 @@ namespace NutritionAspire.HealthApi.Client.Models
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The failing service.</summary>
         public global::NutritionAspire.HealthApi.Client.Models.DependencyProblem_dependency? Dependency { get; set; }
-        /// <summary>The detail property</summary>
+        /// <summary>What failed, in the API&apos;s words.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Detail { get; set; }
@@ -25,7 +25,7 @@ namespace NutritionAspire.HealthApi.Client.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>The gRPC status, as grpc-go prints it: rpc error: code = &lt;code&gt; desc = &lt;detail&gt;.</summary>
+        /// <summary>The gRPC status, as grpc-go prints it: rpc error: code = &lt;code&gt; desc = &lt;service&gt;: &lt;what failed&gt;.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Error { get; set; }
