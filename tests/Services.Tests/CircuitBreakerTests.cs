@@ -189,20 +189,18 @@ public sealed class CircuitBreakerTests
             now + stall - TimeSpan.FromTicks((now - start - healthyBefore).Ticks % (stall + run).Ticks);
 
         // Completes after a while on the fake clock; counted as blocked until then, so the clock moves only when
-        // every caller waits on it.
-        Task After(TimeSpan wait, Action? then = null)
+        // every caller waits on it. The clock may fire the timer before CreateTimer returns, so the callback does not
+        // touch the timer.
+        async Task After(TimeSpan wait)
         {
             Interlocked.Increment(ref blocked);
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            ITimer? timer = null;
-            timer = _time.CreateTimer(_ =>
+            using var timer = _time.CreateTimer(_ =>
             {
-                timer!.Dispose();
-                then?.Invoke();
                 Interlocked.Decrement(ref blocked);
                 done.SetResult();
             }, null, wait, Timeout.InfiniteTimeSpan);
-            return done.Task;
+            await done.Task;
         }
 
         _dependency.Answer = async options =>
