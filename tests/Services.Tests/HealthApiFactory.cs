@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -21,9 +22,14 @@ public sealed class HealthApiFactory(FakeBackends backends, IReadOnlyDictionary<
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
     /// <summary>Serves on a loopback port through Kestrel, for tests that need real HTTP bytes; returns its address.</summary>
-    public Uri StartOnKestrel()
+    /// <param name="configure">Changes Kestrel's options, such as its limits.</param>
+    public Uri StartOnKestrel(Action<KestrelServerOptions>? configure = null)
     {
-        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            configure?.Invoke(kestrel);
+        });
         StartServer();
         return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
     }
