@@ -119,17 +119,36 @@ public sealed class GrpcProtocolTests
         Assert.Equal("necessity must be a number of kilocalories from 0 to 1E+308, got -0.", error.Status.Detail);
     }
 
-    public static TheoryData<string, string, byte[]> CorruptCompressedMessages
+    /// <summary>Every gRPC service, in memory and through Kestrel's real HTTP/2.</summary>
+    public static TheoryData<string, bool> ResourcesInMemoryAndOnKestrel
     {
         get
         {
-            var data = new TheoryData<string, string, byte[]>();
+            var data = new TheoryData<string, bool>();
             foreach (var resource in NutritionServices.Grpc)
             {
-                data.Add(resource, "gzip", "not gzip at all"u8.ToArray());
-                // A gzip header, then a deflate block of the reserved type 3.
-                data.Add(resource, "gzip", [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]);
-                data.Add(resource, "deflate", [0xFF, 0xFF, 0xFF, 0xFF]);
+                data.Add(resource, false);
+                data.Add(resource, true);
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<string, bool, string, byte[]> CorruptCompressedMessages
+    {
+        get
+        {
+            var data = new TheoryData<string, bool, string, byte[]>();
+            foreach (var resource in NutritionServices.Grpc)
+            {
+                foreach (var onKestrel in (bool[])[false, true])
+                {
+                    data.Add(resource, onKestrel, "gzip", "not gzip at all"u8.ToArray());
+                    // A gzip header, then a deflate block of the reserved type 3.
+                    data.Add(resource, onKestrel, "gzip", [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]);
+                    data.Add(resource, onKestrel, "deflate", [0xFF, 0xFF, 0xFF, 0xFF]);
+                }
             }
 
             return data;
@@ -138,10 +157,10 @@ public sealed class GrpcProtocolTests
 
     [Theory]
     [MemberData(nameof(CorruptCompressedMessages))]
-    public async Task ACorruptCompressedMessageIsInvalidArgumentWithoutAnErrorLog(string resource, string encoding, byte[] compressed)
+    public async Task ACorruptCompressedMessageIsInvalidArgumentWithoutAnErrorLog(string resource, bool onKestrel, string encoding, byte[] compressed)
     {
-        await using var service = HostedGrpcService.Start(resource);
-        using var http = service.Host.CreateClient();
+        await using var service = HostedGrpcService.Start(resource, onKestrel: onKestrel);
+        using var http = HttpClientFor(service);
 
         var (status, message) = await RawGrpcCallAsync(http, service.MethodPath, Frame(compressed, compressedFlag: 1), ("grpc-encoding", encoding));
 
@@ -151,11 +170,11 @@ public sealed class GrpcProtocolTests
     }
 
     [Theory]
-    [MemberData(nameof(HostedGrpcService.Resources), MemberType = typeof(HostedGrpcService))]
-    public async Task AGzipMessageIsReadAndOneThatInflatesPastTheLimitIsResourceExhausted(string resource)
+    [MemberData(nameof(ResourcesInMemoryAndOnKestrel))]
+    public async Task AGzipMessageIsReadAndOneThatInflatesPastTheLimitIsResourceExhausted(string resource, bool onKestrel)
     {
-        await using var service = HostedGrpcService.Start(resource);
-        using var http = service.Host.CreateClient();
+        await using var service = HostedGrpcService.Start(resource, onKestrel: onKestrel);
+        using var http = HttpClientFor(service);
         // Field 15 (unknown to every message, so skipped) as 5 MiB of zeros: 5 KiB on the wire, past 4 MiB inflated.
         var bomb = Gzip([0x7A, 0x80, 0x80, 0x40, .. new byte[5 * 1024 * 1024]]);
 
@@ -171,11 +190,11 @@ public sealed class GrpcProtocolTests
     }
 
     [Theory]
-    [MemberData(nameof(HostedGrpcService.Resources), MemberType = typeof(HostedGrpcService))]
-    public async Task ALengthPrefixOfTwoToTheThirtyFirstOrMoreIsResourceExhaustedWithoutAnErrorLog(string resource)
+    [MemberData(nameof(ResourcesInMemoryAndOnKestrel))]
+    public async Task ALengthPrefixOfTwoToTheThirtyFirstOrMoreIsResourceExhaustedWithoutAnErrorLog(string resource, bool onKestrel)
     {
-        await using var service = HostedGrpcService.Start(resource);
-        using var http = service.Host.CreateClient();
+        await using var service = HostedGrpcService.Start(resource, onKestrel: onKestrel);
+        using var http = HttpClientFor(service);
 
         foreach (var prefix in (byte[][])[[0x80, 0, 0, 0], [0xFF, 0xFF, 0xFF, 0xFF]])
         {
@@ -190,11 +209,11 @@ public sealed class GrpcProtocolTests
     }
 
     [Theory]
-    [MemberData(nameof(HostedGrpcService.Resources), MemberType = typeof(HostedGrpcService))]
-    public async Task AGrpcTimeoutThatIsNotOneToEightDigitsAndAUnitIsInvalidArgumentWithoutAnErrorLog(string resource)
+    [MemberData(nameof(ResourcesInMemoryAndOnKestrel))]
+    public async Task AGrpcTimeoutThatIsNotOneToEightDigitsAndAUnitIsInvalidArgumentWithoutAnErrorLog(string resource, bool onKestrel)
     {
-        await using var service = HostedGrpcService.Start(resource);
-        using var http = service.Host.CreateClient();
+        await using var service = HostedGrpcService.Start(resource, onKestrel: onKestrel);
+        using var http = HttpClientFor(service);
         const string Refusal = "grpc-timeout must be 1 to 8 digits followed by one of the units H, M, S, m, u, n.";
         string[] invalid = ["999999999H", "2147483648S", "99999999999999999999n", "1x", "H", "-1S", "1.5S"];
 
@@ -212,6 +231,10 @@ public sealed class GrpcProtocolTests
         Assert.DoesNotContain(service.Host.Logs, log => log.Level >= LogLevel.Error);
         await service.RequestDurations.WaitForAsync(service.MethodPath, StatusCode.InvalidArgument, invalid.Length, Cancellation);
     }
+
+    /// <summary>An HTTP client for the service, in memory or through Kestrel.</summary>
+    private static HttpClient HttpClientFor(HostedGrpcService service) =>
+        service.Address is { } address ? new HttpClient { BaseAddress = address } : service.Host.CreateClient();
 
     /// <summary>A gRPC message frame: the compressed flag, the length (big-endian) and the message.</summary>
     private static byte[] Frame(byte[] message, byte compressedFlag = 0)
