@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using NutritionAspire.HealthApi.Calculator;
+using NutritionAspire.ServiceDefaults;
+using NutritionAspire.Tests;
 
 namespace NutritionAspire.Services.Tests;
 
@@ -33,6 +35,14 @@ public sealed class HealthApiFactory(FakeBackends backends, IReadOnlyDictionary<
         StartServer();
         return new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
     }
+
+    /// <summary>
+    /// Waits until health-api's warm-up request (a worked example through its dependencies) is done, so that a test
+    /// that then makes a dependency hang or fail sees only its own calls.
+    /// </summary>
+    public Task WaitUntilWarmAsync(CancellationToken cancellationToken) =>
+        Eventually.ReturnsAsync(_ => Task.FromResult(Services.GetRequiredService<WarmUp>().IsDone ? "warm" : null),
+            TimeSpan.FromSeconds(30), () => "health-api is still warming up", cancellationToken, TimeSpan.FromMilliseconds(20));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

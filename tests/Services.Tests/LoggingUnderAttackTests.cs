@@ -7,7 +7,6 @@ using NutritionAspire.Contracts.Calories;
 using NutritionAspire.Contracts.Proteins;
 using NutritionAspire.Contracts.Recommendations;
 using NutritionAspire.Contracts.Water;
-using NutritionAspire.ServiceDefaults;
 using NutritionAspire.Tests;
 
 namespace NutritionAspire.Services.Tests;
@@ -121,9 +120,7 @@ public sealed class LoggingUnderAttackTests
             ["GrpcDependencies:CallTimeout"] = "00:01:00",
         });
         var server = api.StartOnKestrel();
-        // The warm-up's own request (docs/contract.md §1) goes through before bmr-grpc hangs.
-        await Eventually.ReturnsAsync(_ => Task.FromResult(api.Services.GetRequiredService<WarmUp>().IsDone ? "warm" : null),
-            TimeSpan.FromSeconds(30), () => "health-api is still warming up", Cancellation, TimeSpan.FromMilliseconds(20));
+        await api.WaitUntilWarmAsync(Cancellation);
         backends.Bmr = async (_, context) =>
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
