@@ -46,6 +46,8 @@ public sealed class LoggingUnderAttackTests
                     break;
                 }
             }
+
+            await client.WaitUntilServerCaughtUpAsync(Cancellation);
         }));
 
         await activity.WaitUntilIdleAsync(Cancellation);
@@ -74,6 +76,8 @@ public sealed class LoggingUnderAttackTests
                     client = await RawHttp2Client.ConnectAsync(service.Address!, Cancellation);
                 }
             }
+
+            await client.WaitUntilServerCaughtUpAsync(Cancellation);
         }
         finally
         {
@@ -104,7 +108,6 @@ public sealed class LoggingUnderAttackTests
             Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => call)).StatusCode);
         }
 
-        service.Channel.Dispose();
         await activity.WaitUntilIdleAsync(Cancellation);
         AssertBounded(service.Host.Logs.Skip(before).Select(log => (log.Level, log.Category, log.Message)));
     }
@@ -146,8 +149,7 @@ public sealed class LoggingUnderAttackTests
         }
 
         connections.ForEach(connection => connection.Dispose());
-        // The warm-up's connection may close meanwhile: requests only.
-        await activity.WaitUntilIdleAsync(Cancellation, connections: false);
+        await activity.WaitUntilIdleAsync(Cancellation);
         AssertBounded(api.Logs.GetSnapshot().Skip(before).Select(log => (log.Level, log.Category ?? "", log.Message)));
 
         static async Task<TcpClient> ConnectAndSendAsync(Uri server, byte[] bytes)

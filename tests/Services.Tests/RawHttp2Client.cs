@@ -7,11 +7,11 @@ namespace NutritionAspire.Services.Tests;
 /// <summary>
 /// A bare h2c client that writes frames no well-behaved client writes, such as a stream reset right after it was
 /// opened, thousands of times over (the HTTP/2 "rapid reset" attack). It reads and drops whatever the server sends,
-/// acknowledging its SETTINGS, and notes when the server closes the connection.
+/// acknowledging its SETTINGS, and notes when the server closes the connection and when it acknowledges a PING.
 /// </summary>
 public sealed class RawHttp2Client : IAsyncDisposable
 {
-    private const byte Data = 0x0, Headers = 0x1, ResetStream = 0x3, Settings = 0x4, GoAway = 0x7;
+    private const byte Data = 0x0, Headers = 0x1, ResetStream = 0x3, Settings = 0x4, Ping = 0x6, GoAway = 0x7;
     private const byte EndStream = 0x1, Ack = 0x1, EndHeaders = 0x4;
     private const int Cancel = 0x8;
 
@@ -19,6 +19,7 @@ public sealed class RawHttp2Client : IAsyncDisposable
     private readonly NetworkStream _stream;
     private readonly Task _reading;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextStreamId = 1;
 
     private RawHttp2Client(TcpClient tcp)
@@ -79,6 +80,25 @@ public sealed class RawHttp2Client : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a PING and waits for its acknowledgement, or for the server to close the connection: either way the server
+    /// has read every frame sent before (it answers a PING in order), or will read no more.
+    /// </summary>
+    public async Task WaitUntilServerCaughtUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(Frame(Ping, 0, 0, new byte[8]), cancellationToken);
+        }
+        catch (IOException)
+        {
+            ServerClosed = true;
+            return;
+        }
+
+        await _caughtUp.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _tcp.Dispose();
@@ -114,15 +134,21 @@ public sealed class RawHttp2Client : IAsyncDisposable
                 {
                     await WriteAsync(Frame(Settings, Ack, 0, []), CancellationToken.None);
                 }
+                else if (header[3] == Ping && (header[4] & Ack) != 0)
+                {
+                    _caughtUp.TrySetResult();
+                }
                 else if (header[3] == GoAway)
                 {
                     ServerClosed = true;
+                    _caughtUp.TrySetResult();
                 }
             }
         }
         catch (Exception exception) when (exception is IOException or EndOfStreamException or ObjectDisposedException or SocketException)
         {
             ServerClosed = true;
+            _caughtUp.TrySetResult();
         }
     }
 
