@@ -47,11 +47,15 @@ public static class Extensions
         builder.Services.AddTransient<IStartupFilter, NoSniffStartupFilter>();
     }
 
-    /// <summary>One JSON object per line, with trace and span ids, everywhere but Development.</summary>
+    /// <summary>
+    /// One JSON object per line, with trace and span ids, everywhere but Development; what a client can cause at will
+    /// at Debug (<see cref="ClientDrivenLogs"/>).
+    /// </summary>
     private static void ConfigureLogging(this IHostApplicationBuilder builder)
     {
         builder.Logging.Configure(options =>
             options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddClientDrivenLogs();
         if (!builder.Environment.IsDevelopment())
         {
             builder.Logging.AddJsonConsole(options =>

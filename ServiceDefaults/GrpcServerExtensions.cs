@@ -33,6 +33,8 @@ public static class GrpcServerExtensions
         {
             options.Interceptors.Add<InvalidInputInterceptor>();
             options.EnableDetailedErrors = builder.Environment.IsDevelopment();
+            options.MaxReceiveMessageSize = GrpcInputGuards.MaxMessageBytes;
+            options.CompressionProviders = GrpcInputGuards.CompressionProviders();
         });
         builder.Services.AddGrpcHealthChecks(options => options.Services.Map(service.FullName, _ => true));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ExactGrpcPathPolicy>());
@@ -52,12 +54,14 @@ public static class GrpcServerExtensions
 
     /// <summary>
     /// Maps <c>grpc.health.v1.Health</c> (for Kubernetes <c>grpc</c> probes), <c>GET /healthz</c> (200 <c>ok</c>)
-    /// and <c>/metrics</c>, and labels each gRPC call's <c>http.server.request.duration</c> with its final status
-    /// (<c>rpc.grpc.status_code</c>) for error-rate queries.
+    /// and <c>/metrics</c>, labels each gRPC call's <c>http.server.request.duration</c> with its final status
+    /// (<c>rpc.grpc.status_code</c>) for error-rate queries, and puts <see cref="GrpcInputGuards"/> in front of every
+    /// gRPC method.
     /// </summary>
     public static WebApplication MapGrpcServiceDefaults(this WebApplication app)
     {
         app.Use(TagGrpcStatusAsync);
+        app.Use(GrpcInputGuards.GuardAsync);
         app.MapDefaultEndpoints();
         app.MapGrpcHealthChecksService();
         app.MapHealthEndpoint("/healthz", report => report.Status == HealthStatus.Healthy
@@ -97,16 +101,22 @@ public static class GrpcServerExtensions
 
     /// <summary>
     /// Reads the status after the call has ended, so malformed payloads and deadlines (which no interceptor sees) are
-    /// labelled too.
+    /// labelled too, and calls <see cref="GrpcInputGuards"/> refused before grpc-dotnet saw them (from their header).
     /// </summary>
     private static async Task TagGrpcStatusAsync(HttpContext context, RequestDelegate next)
     {
         await next(context);
-        if (context.Features.Get<IServerCallContextFeature>() is { } call
-            && context.Features.Get<IHttpMetricsTagsFeature>() is { } metrics)
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is not { } metrics)
         {
-            var code = (int)call.ServerCallContext.Status.StatusCode;
-            metrics.Tags.Add(new("rpc.grpc.status_code", code < s_statusCodeTags.Length ? s_statusCodeTags[code] : code));
+            return;
+        }
+
+        int? code = context.Features.Get<IServerCallContextFeature>() is { } call ? (int)call.ServerCallContext.Status.StatusCode
+            : int.TryParse(context.Response.Headers["grpc-status"], System.Globalization.CultureInfo.InvariantCulture, out var refused) ? refused
+            : null;
+        if (code is { } status)
+        {
+            metrics.Tags.Add(new("rpc.grpc.status_code", status >= 0 && status < s_statusCodeTags.Length ? s_statusCodeTags[status] : status));
         }
     }
 

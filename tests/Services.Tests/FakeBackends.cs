@@ -38,7 +38,6 @@ public sealed class FakeBackends : IAsyncDisposable
 {
     private WebApplication? _app;
     private GrpcChannel? _leaves;
-    private readonly TaskCompletionSource _bmrCalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _bmrCalls, _imcCalls, _recommendationsCalls;
 
     /// <summary><c>host:port</c>, the form the original's *_SERVICE_ENDPOINT variables use.</summary>
@@ -61,9 +60,6 @@ public sealed class FakeBackends : IAsyncDisposable
         (_, _) => throw new InvalidOperationException("The backends have not started.");
 
     public int BmrCalls => Volatile.Read(ref _bmrCalls);
-
-    /// <summary>Completes once bmr has been called.</summary>
-    public Task WaitForBmrCallAsync(CancellationToken cancellationToken) => _bmrCalled.Task.WaitAsync(cancellationToken);
 
     public int ImcCalls => Volatile.Read(ref _imcCalls);
 
@@ -115,7 +111,6 @@ public sealed class FakeBackends : IAsyncDisposable
         public override Task<BmrContract.Response> SayHello(BmrContract.Message request, ServerCallContext context)
         {
             Interlocked.Increment(ref backends._bmrCalls);
-            backends._bmrCalled.TrySetResult();
             return backends.Bmr(request, context);
         }
     }

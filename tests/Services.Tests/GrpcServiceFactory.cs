@@ -3,6 +3,9 @@ using System.Diagnostics.Metrics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +27,9 @@ public interface IGrpcServiceHost : IAsyncDisposable
 
     /// <summary>Everything the service has logged so far.</summary>
     IReadOnlyCollection<CapturedLog> Logs { get; }
+
+    /// <summary>Serves through Kestrel on a loopback port instead of in memory; returns the address.</summary>
+    Uri StartOnKestrel();
 
     IServiceProvider Services { get; }
 }
@@ -88,17 +94,41 @@ public sealed class GrpcServiceFactory<TService>(
     : WebApplicationFactory<TService>, IGrpcServiceHost where TService : class
 {
     private readonly ConcurrentQueue<CapturedLog> _logs = new();
+    private bool _onKestrel;
+    private Uri? _kestrelAddress;
 
     public IReadOnlyCollection<CapturedLog> Logs => _logs;
 
-    public GrpcChannel CreateChannel() =>
-        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+    public GrpcChannel CreateChannel() => _kestrelAddress is { } address
+        ? GrpcChannel.ForAddress(address)
+        : GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    /// <summary>
+    /// Serves through Kestrel on loopback ports instead of in memory, for tests that need real HTTP/2 frames; returns
+    /// the address. Both of the service's endpoints speak h2c there, so either is the gRPC one.
+    /// </summary>
+    public Uri StartOnKestrel()
+    {
+        _onKestrel = true;
+        UseKestrel();
+        StartServer();
+        _kestrelAddress = new Uri(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        return _kestrelAddress;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_onKestrel)
+        {
+            // The service's own endpoints (ports 30000 and 8080) on free loopback ports instead.
+            builder.UseSetting($"Kestrel:Endpoints:{ResourceNames.GrpcEndpoint}:Url", "http://127.0.0.1:0");
+            builder.UseSetting("Kestrel:Endpoints:http:Url", "http://127.0.0.1:0");
+            builder.UseSetting("Kestrel:Endpoints:http:Protocols", "Http2");
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(_logs)));

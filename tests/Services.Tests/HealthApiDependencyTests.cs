@@ -349,13 +349,6 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
     [Fact]
     public async Task AClientThatGoesAwayIsLoggedBelowError()
     {
-        var bmrCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _backends.Bmr = async (_, context) =>
-        {
-            await using var registration = context.CancellationToken.Register(() => bmrCancelled.TrySetResult());
-            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
-            throw new UnreachableException();
-        };
         await using var api = new HealthApiFactory(_backends, new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = "Debug",
@@ -364,12 +357,23 @@ public sealed class HealthApiDependencyTests : IAsyncLifetime
             ["GrpcDependencies:CallTimeout"] = "00:00:30",
         });
         var server = api.StartOnKestrel();
+        // bmr-grpc hangs only once the warm-up's own call has gone through: the call waited on below is this request's.
+        await api.WaitUntilWarmAsync(Cancellation);
+        var (bmrCalled, bmrCancelled) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _backends.Bmr = async (_, context) =>
+        {
+            bmrCalled.TrySetResult();
+            await using var registration = context.CancellationToken.Register(() => bmrCancelled.TrySetResult());
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+            throw new UnreachableException();
+        };
 
         using (var tcp = new TcpClient())
         {
             await tcp.ConnectAsync(server.Host, server.Port, Cancellation);
             await tcp.GetStream().WriteAsync(RawHttp.Post("/calculator", Encoding.UTF8.GetBytes(WorkedExample.Request)), Cancellation);
-            await _backends.WaitForBmrCallAsync(Cancellation);
+            await bmrCalled.Task.WaitAsync(s_signalTimeout, Cancellation);
         }
 
         await bmrCancelled.Task.WaitAsync(s_signalTimeout, Cancellation);

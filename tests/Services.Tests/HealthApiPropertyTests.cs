@@ -9,7 +9,8 @@ namespace NutritionAspire.Services.Tests;
 /// <summary>
 /// Thousands of generated bodies against health-api over the fake dependencies (the real rules): valid ones, values out
 /// of range, wrong types, odd Unicode, extreme doubles and raw bytes. Never a 5xx; every 4xx is a problem body that fits
-/// the OpenAPI schema of its status; every 200 has only finite non-negative numbers and fits the response schema.
+/// the OpenAPI schema of its status and quotes no exception; every 200 has only finite non-negative numbers and fits
+/// the response schema.
 /// </summary>
 public sealed class HealthApiPropertyTests(HealthApiFixture fixture) : IClassFixture<HealthApiFixture>
 {
@@ -112,6 +113,7 @@ public sealed class HealthApiPropertyTests(HealthApiFixture fixture) : IClassFix
             Assert.Equal("application/problem+json", contentType);
             using var document = JsonDocument.Parse(answer);
             Assert.Equal(status, document.RootElement.GetProperty("status").GetInt32());
+            ProblemText.AssertQuotesNoInternals(answer);
         }
 
         OpenApiSchemas.AssertValid(OpenApiSchemas.CalculatorResponse(status), answer);

@@ -113,6 +113,7 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
 
         Assert.StartsWith(messageStart, problem.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("$", Assert.Single(problem.GetProperty("errors").EnumerateObject()).Name);
+        ProblemText.AssertQuotesNoInternals(problem.GetRawText());
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
     }
 
@@ -143,29 +144,70 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
     }
 
     [Theory]
-    [InlineData("text/plain")]
-    [InlineData("application/x-www-form-urlencoded")]
-    [InlineData(null)]
-    public async Task ANonJsonContentTypeIsUnsupportedMediaType(string? contentType)
+    [InlineData("text/plain", "The request body must be application/json, got 'text/plain'.")]
+    [InlineData("application/x-www-form-urlencoded", "The request body must be application/json, got 'application/x-www-form-urlencoded'.")]
+    [InlineData("application/x-evil+json", "The request body must be application/json, got 'application/x-evil+json'.")]
+    [InlineData("application/problem+json", "The request body must be application/json, got 'application/problem+json'.")]
+    [InlineData("text/json", "The request body must be application/json, got 'text/json'.")]
+    [InlineData("application/json; charset=latin1", "The request body must be application/json in UTF-8, got charset 'latin1'.")]
+    [InlineData("application/json; charset=utf-16", "The request body must be application/json in UTF-8, got charset 'utf-16'.")]
+    [InlineData("application/json; charset=\"iso-8859-1\"", "The request body must be application/json in UTF-8, got charset 'iso-8859-1'.")]
+    [InlineData("application/json; charset=", "The request body must be application/json in UTF-8, got charset ''.")]
+    [InlineData(null, "The request body must be application/json; the request has no readable Content-Type.")]
+    public async Task AnythingButJsonInUtf8IsUnsupportedMediaType(string? contentType, string message)
     {
         using var client = fixture.Factory.CreateClient();
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(WorkedExample.Request));
         if (contentType is not null)
         {
-            content.Headers.ContentType = new(contentType);
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
 
         using var response = await client.PostAsync(new Uri("/calculator", UriKind.Relative), content, Cancellation);
         var problem = await ReadProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
 
-        Assert.StartsWith("The request body must be application/json", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(message, problem.GetProperty("error").GetString());
+        Assert.Equal(message, problem.GetProperty("detail").GetString());
     }
 
-    [Fact]
-    public async Task AJsonMediaTypeWithACharsetOrSuffixIsAccepted()
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    [InlineData("identity, gzip")]
+    public async Task AContentEncodingIsUnsupportedMediaType(string contentEncoding)
     {
         using var client = fixture.Factory.CreateClient();
-        using var content = new StringContent(WorkedExample.Request, Encoding.UTF8, "application/vnd.nutrition+json");
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(WorkedExample.Request));
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new("application/json");
+        content.Headers.TryAddWithoutValidation("Content-Encoding", contentEncoding);
+
+        using var response = await client.PostAsync(new Uri("/calculator", UriKind.Relative), content, Cancellation);
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+
+        Assert.StartsWith("The request body must not be compressed or otherwise encoded, got Content-Encoding '", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/json", null)]
+    [InlineData("application/json; charset=utf-8", null)]
+    [InlineData("Application/JSON; Charset=\"UTF-8\"", null)]
+    [InlineData("application/json", "identity")]
+    public async Task JsonInUtf8IsAcceptedWithOrWithoutItsCharsetAndAnIdentityCoding(string contentType, string? contentEncoding)
+    {
+        using var client = fixture.Factory.CreateClient();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(WorkedExample.Request));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (contentEncoding is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Encoding", contentEncoding);
+        }
 
         using var response = await client.PostAsync(new Uri("/calculator", UriKind.Relative), content, Cancellation);
 
@@ -267,6 +309,7 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        ProblemText.AssertQuotesNoInternals(body);
         return problem;
     }
 }

@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using NutritionAspire.Tests;
 
 namespace NutritionAspire.Services.Tests;
@@ -38,6 +41,11 @@ public sealed class HealthApiWireTests : IAsyncLifetime
         { "a lone surrogate in activity", Encoding.ASCII.GetBytes("""{"age":26,"weight":90,"height":1.77,"gender":"M","activity_intensity":"\udfff"}"""), "activity_intensity", "activity_intensity must be one of: sedentary, lightly_active, moderately_active, very_active, extra_active." },
         { "a lone surrogate in a property name", Encoding.ASCII.GetBytes("""{"\ud800":1,"age":26,"weight":90,"height":1.77,"gender":"M","activity_intensity":"very_active"}"""), "$", "The request body has a property name that is not valid Unicode text." },
         { "a long escaped property name with a lone surrogate", Encoding.ASCII.GetBytes("""{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\ud800":1}"""), "$", "The request body has a property name that is not valid Unicode text." },
+        { "a lone surrogate in an unknown property", Encoding.ASCII.GetBytes("""{"nickname":"\ud800","age":26,"weight":90,"height":1.77,"gender":"M","activity_intensity":"very_active"}"""), "$", "The request body has a string that is not valid Unicode text." },
+        { "a lone surrogate deep in an unknown property", Encoding.ASCII.GetBytes("""{"age":26,"weight":90,"height":1.77,"gender":"M","activity_intensity":"very_active","x":{"y":[1,{"z":"ok \udfff"}]}}"""), "$", "The request body has a string that is not valid Unicode text." },
+        { "a lone surrogate in a property name inside an unknown property", Encoding.ASCII.GetBytes("""{"x":{"\ud800":true},"age":26,"weight":90,"height":1.77,"gender":"M","activity_intensity":"very_active"}"""), "$", "The request body has a string that is not valid Unicode text." },
+        { "a leading zero", "{\"age\":026}"u8.ToArray(), "$", "The request body is not valid JSON: it breaks off or has something unexpected at line 1, byte 9." },
+        { "a second line cut short", "{\"age\":26,\n\"weight\":"u8.ToArray(), "$", "The request body is not valid JSON: it breaks off or has something unexpected at line 2, byte 10." },
     };
 
     [Theory]
@@ -48,6 +56,7 @@ public sealed class HealthApiWireTests : IAsyncLifetime
 
         var problem = AssertProblem(response, 400, description);
         Assert.Equal(message, Assert.Single(problem.GetProperty("errors").GetProperty(field).EnumerateArray()).GetString());
+        Assert.Equal(message, problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -70,7 +79,53 @@ public sealed class HealthApiWireTests : IAsyncLifetime
         var response = await RawHttp.SendAsync(_server, RawHttp.PostChunked("/calculator", chunkedBody), Cancellation);
 
         var problem = AssertProblem(response, 400, description);
-        Assert.StartsWith("The request body could not be read", problem.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            "The request body could not be read: its chunked encoding is malformed, or it ended before its announced length.",
+            problem.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task ABodyPastKestrelsOwnLimitIsContentTooLargeInOurWords()
+    {
+        await using var api = new HealthApiFactory(_backends);
+        var server = api.StartOnKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1000);
+        var chunk = new string(' ', 2000);
+
+        var response = await RawHttp.SendAsync(server, RawHttp.PostChunked("/calculator", $"{chunk.Length:X}\r\n{chunk}\r\n0\r\n\r\n"), Cancellation);
+
+        var problem = AssertProblem(response, 413, "a body past Kestrel's limit");
+        Assert.Equal("The request body must be at most 1000 bytes.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AnUnexpectedExceptionIsA500ProblemThatQuotesNothingOfIt()
+    {
+        // A route that fails as no route of health-api should: the answer must not carry what the exception says.
+        await using var failing = _api.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+            services.AddTransient<IStartupFilter, FailingRoute>()));
+        using var client = failing.CreateClient();
+
+        using var response = await client.GetAsync(new Uri(FailingRoute.Path, UriKind.Relative), Cancellation);
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+
+        Assert.Equal(500, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemText.AssertQuotesNoInternals(body);
+        Assert.DoesNotContain(FailingRoute.Secret, body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("an HTTP version Kestrel does not speak", "POST /calculator HTTP/1.2\r\nHost: localhost\r\nConnection: close\r\n\r\n", 505)]
+    [InlineData("no Host header", "GET /version HTTP/1.1\r\nConnection: close\r\n\r\n", 400)]
+    [InlineData("two Host headers", "GET /version HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", 400)]
+    public async Task KestrelAnswersAMalformedRequestItselfWithNoBody(string description, string request, int status)
+    {
+        // docs/contract.md §4: these never reach health-api's code, so they get Kestrel's empty answer, not a problem.
+        var response = await RawHttp.SendAsync(_server, Encoding.ASCII.GetBytes(request), Cancellation);
+
+        Assert.True(response.Status == status, $"{description}: expected {status}, got {response.Status}");
+        Assert.Equal("", response.Body);
+        Assert.Null(response.Header("Server"));
     }
 
     [Fact]
@@ -106,6 +161,21 @@ public sealed class HealthApiWireTests : IAsyncLifetime
         Assert.Null(response.Header("Server"));
     }
 
+    /// <summary>Appends a route to the end of the pipeline (reached when no endpoint matched) that throws.</summary>
+    private sealed class FailingRoute : IStartupFilter
+    {
+        public const string Path = "/failing-for-the-test";
+        public const string Secret = "connection string Server=db-internal;Password=hunter2";
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Use((context, nextMiddleware) => context.Request.Path == Path
+                ? throw new InvalidOperationException(Secret)
+                : nextMiddleware(context));
+        };
+    }
+
     private static byte[] Body(ReadOnlySpan<byte> before, byte[] middle, ReadOnlySpan<byte> after) => [.. before, .. middle, .. after];
 
     private static JsonElement AssertProblem(RawResponse response, int status, string description)
@@ -117,6 +187,7 @@ public sealed class HealthApiWireTests : IAsyncLifetime
         Assert.Null(response.Header("Server"));
         var problem = JsonDocument.Parse(response.Body).RootElement;
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        ProblemText.AssertQuotesNoInternals(response.Body);
         return problem;
     }
 }

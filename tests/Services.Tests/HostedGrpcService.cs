@@ -55,16 +55,25 @@ public sealed class HostedGrpcService : IAsyncDisposable
     public string MethodPath => $"/{Descriptor.FullName}/{Descriptor.Methods.Single().Name}";
 
     /// <param name="configureServices">Changes the service's registrations (not its dependencies').</param>
-    public static HostedGrpcService Start(string resource, Action<IServiceCollection>? configureServices = null) => resource switch
+    /// <param name="onKestrel">Serves through Kestrel on a loopback port (<see cref="Address"/>) instead of in memory.</param>
+    public static HostedGrpcService Start(string resource, Action<IServiceCollection>? configureServices = null, bool onKestrel = false)
     {
-        ResourceNames.BmrGrpc => new(resource, BMRService.Descriptor, new GrpcServiceFactory<BmrGrpcService>(configureServices: configureServices)),
-        ResourceNames.ImcGrpc => new(resource, IMCService.Descriptor, new GrpcServiceFactory<ImcGrpcService>(configureServices: configureServices)),
-        ResourceNames.WaterGrpc => new(resource, WaterService.Descriptor, new GrpcServiceFactory<WaterGrpcService>(configureServices: configureServices)),
-        ResourceNames.ProteinsGrpc => new(resource, ProteinsService.Descriptor, new GrpcServiceFactory<ProteinsGrpcService>(configureServices: configureServices)),
-        ResourceNames.CaloriesGrpc => new(resource, CaloriesService.Descriptor, new GrpcServiceFactory<CaloriesGrpcService>(configureServices: configureServices)),
-        ResourceNames.RecommendationsGrpc => StartRecommendations(configureServices),
-        _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "Not a gRPC service."),
-    };
+        (ProtoServiceDescriptor Descriptor, IGrpcServiceHost Host, IGrpcServiceHost[] Dependencies) started = resource switch
+        {
+            ResourceNames.BmrGrpc => (BMRService.Descriptor, new GrpcServiceFactory<BmrGrpcService>(configureServices: configureServices), []),
+            ResourceNames.ImcGrpc => (IMCService.Descriptor, new GrpcServiceFactory<ImcGrpcService>(configureServices: configureServices), []),
+            ResourceNames.WaterGrpc => (WaterService.Descriptor, new GrpcServiceFactory<WaterGrpcService>(configureServices: configureServices), []),
+            ResourceNames.ProteinsGrpc => (ProteinsService.Descriptor, new GrpcServiceFactory<ProteinsGrpcService>(configureServices: configureServices), []),
+            ResourceNames.CaloriesGrpc => (CaloriesService.Descriptor, new GrpcServiceFactory<CaloriesGrpcService>(configureServices: configureServices), []),
+            ResourceNames.RecommendationsGrpc => StartRecommendations(configureServices),
+            _ => throw new ArgumentOutOfRangeException(nameof(resource), resource, "Not a gRPC service."),
+        };
+        var address = onKestrel ? started.Host.StartOnKestrel() : null;
+        return new(resource, started.Descriptor, started.Host, started.Dependencies) { Address = address };
+    }
+
+    /// <summary>Where it listens when it serves through Kestrel; null in memory.</summary>
+    public Uri? Address { get; private init; }
 
     /// <summary>Calls the service with its part of the worked example and checks the contract's answer.</summary>
     public async Task AnswersTheWorkedExampleAsync(CancellationToken cancellationToken)
@@ -123,7 +132,7 @@ public sealed class HostedGrpcService : IAsyncDisposable
     private static readonly Marshaller<byte[]> s_bytes = Marshallers.Create(bytes => bytes, bytes => bytes);
 
     /// <summary>recommendations-grpc with its clients pointing at the three real services, also in memory.</summary>
-    private static HostedGrpcService StartRecommendations(Action<IServiceCollection>? configureServices)
+    private static (ProtoServiceDescriptor, IGrpcServiceHost, IGrpcServiceHost[]) StartRecommendations(Action<IServiceCollection>? configureServices)
     {
         var water = new GrpcServiceFactory<WaterGrpcService>();
         var proteins = new GrpcServiceFactory<ProteinsGrpcService>();
@@ -135,7 +144,7 @@ public sealed class HostedGrpcService : IAsyncDisposable
             services.AddSingleton(new CaloriesService.CaloriesServiceClient(calories.CreateChannel()));
             configureServices?.Invoke(services);
         });
-        return new(ResourceNames.RecommendationsGrpc, RecomendationsService.Descriptor, recommendations, water, proteins, calories);
+        return (RecomendationsService.Descriptor, recommendations, [water, proteins, calories]);
     }
 
     /// <summary>recommendations-grpc resolves its dependencies' addresses at start-up; tests replace the clients, so these are never dialled.</summary>

@@ -42,6 +42,9 @@ public sealed class RawHttp2Server : IAsyncDisposable
 
     public int Pings => Volatile.Read(ref _pings);
 
+    /// <summary>Calls received and not answered yet.</summary>
+    public int OpenCalls => Volatile.Read(ref _openCalls);
+
     /// <summary>Pings grpc-go would count against the client.</summary>
     public int IdlePingStrikes => Volatile.Read(ref _strikes);
 

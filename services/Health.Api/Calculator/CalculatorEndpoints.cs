@@ -4,6 +4,8 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.IO.Pipelines;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using NutritionAspire.HealthApi.Edge;
 using NutritionAspire.HealthApi.OpenApi;
@@ -18,6 +20,9 @@ public static class CalculatorEndpoints
 {
     /// <summary>The largest accepted <c>POST /calculator</c> body.</summary>
     public const int MaxBodyBytes = 16 * 1024;
+
+    /// <summary>The one media type <c>POST /calculator</c> accepts.</summary>
+    public const string JsonMediaType = "application/json";
 
     public static WebApplicationBuilder AddCalculator(this WebApplicationBuilder builder)
     {
@@ -50,9 +55,9 @@ public static class CalculatorEndpoints
     private static async Task<IResult> CalculateAsync(
         HttpRequest request, NutritionCalculator calculator, CalculationMetrics metrics, CancellationToken cancellationToken)
     {
-        if (!IsJson(request.ContentType))
+        if (RefuseContent(request) is { } unsupported)
         {
-            return CalculatorProblems.UnsupportedMediaType(request.ContentType);
+            return unsupported;
         }
 
         byte[]? body;
@@ -63,7 +68,7 @@ public static class CalculatorEndpoints
         catch (IOException exception)
         {
             // Kestrel's BadHttpRequestException, or a plain IOException for a chunk size that overflows.
-            return CalculatorProblems.UnreadableBody(exception);
+            return CalculatorProblems.UnreadableBody(exception, BodyLimit(request.HttpContext));
         }
 
         if (body is null)
@@ -100,10 +105,46 @@ public static class CalculatorEndpoints
         }
     }
 
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-        && (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// 415 unless the body is <c>application/json</c> (the one media type the OpenAPI document lists), in UTF-8 (no
+    /// charset, or <c>utf-8</c>), with no content coding (none, or <c>identity</c>): health-api decodes nothing else,
+    /// and reading another charset or a compressed body as UTF-8 would misread it.
+    /// </summary>
+    private static ProblemHttpResult? RefuseContent(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
+        {
+            return CalculatorProblems.UnsupportedMediaType(null);
+        }
+
+        if (!mediaType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return CalculatorProblems.UnsupportedMediaType(mediaType.MediaType.Value);
+        }
+
+        if (mediaType.Charset.HasValue && HeaderUtilities.RemoveQuotes(mediaType.Charset) is var charset
+            && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return CalculatorProblems.UnsupportedCharset(charset.Value ?? "");
+        }
+
+        foreach (var codings in request.Headers.ContentEncoding)
+        {
+            foreach (var coding in (codings ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return CalculatorProblems.UnsupportedContentEncoding(coding);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The smaller of this endpoint's limit and Kestrel's own (<c>Kestrel:Limits:MaxRequestBodySize</c>, 30 MB by default).</summary>
+    private static long BodyLimit(HttpContext context) =>
+        Math.Min(MaxBodyBytes, context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue);
 
     /// <summary>Reads the whole body, or returns null as soon as it is known to exceed <see cref="MaxBodyBytes"/>.</summary>
     private static async Task<byte[]?> ReadBodyAsync(PipeReader reader, long? contentLength, CancellationToken cancellationToken)

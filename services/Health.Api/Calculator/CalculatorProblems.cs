@@ -55,17 +55,34 @@ public static class CalculatorProblems
         return TypedResults.ValidationProblem(errors, lines, extensions: new Dictionary<string, object?> { ["error"] = lines });
     }
 
-    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Problem(
-        StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type",
-        $"The request body must be application/json, got '{Shorten(contentType, 100)}'.");
+    /// <summary>415 for a media type other than JSON; <paramref name="mediaType"/> is the parsed type, null when there is none.</summary>
+    public static ProblemHttpResult UnsupportedMediaType(string? mediaType) => UnsupportedMediaTypeProblem(mediaType is null
+        ? "The request body must be application/json; the request has no readable Content-Type."
+        : $"The request body must be application/json, got '{Shorten(mediaType, 100)}'.");
 
-    public static ProblemHttpResult ContentTooLarge(int maxBytes) => Problem(
+    public static ProblemHttpResult UnsupportedCharset(string charset) => UnsupportedMediaTypeProblem(
+        $"The request body must be application/json in UTF-8, got charset '{Shorten(charset, 40)}'.");
+
+    public static ProblemHttpResult UnsupportedContentEncoding(string coding) => UnsupportedMediaTypeProblem(
+        $"The request body must not be compressed or otherwise encoded, got Content-Encoding '{Shorten(coding, 40)}'.");
+
+    public static ProblemHttpResult ContentTooLarge(long maxBytes) => Problem(
         StatusCodes.Status413PayloadTooLarge, "Content Too Large", $"The request body must be at most {maxBytes} bytes.");
 
-    /// <summary>The body could not be read (malformed chunked encoding, too slow, cut short): Kestrel's status, else 400.</summary>
-    public static ProblemHttpResult UnreadableBody(IOException exception) => Problem(
-        exception is BadHttpRequestException { StatusCode: var status } ? status : StatusCodes.Status400BadRequest,
-        "Unreadable Request Body", $"The request body could not be read: {exception.Message}");
+    /// <summary>
+    /// The body could not be read: Kestrel's status (413 past its own body limit, <paramref name="maxBytes"/>; 408 too
+    /// slow), else 400 (malformed chunked encoding, cut short). The detail is ours: Kestrel's message names its
+    /// internals and its settings.
+    /// </summary>
+    public static ProblemHttpResult UnreadableBody(IOException exception, long maxBytes) =>
+        (exception as BadHttpRequestException)?.StatusCode switch
+        {
+            StatusCodes.Status413PayloadTooLarge => ContentTooLarge(maxBytes),
+            StatusCodes.Status408RequestTimeout => Problem(StatusCodes.Status408RequestTimeout, "Request Timeout",
+                "The request body arrived too slowly."),
+            _ => Problem(StatusCodes.Status400BadRequest, "Unreadable Request Body",
+                "The request body could not be read: its chunked encoding is malformed, or it ended before its announced length."),
+        };
 
     /// <summary>
     /// 422: the values are each in range but outside what a formula can compute, as the dependency said (its
@@ -125,6 +142,9 @@ public static class CalculatorProblems
 
     /// <summary>Whether the dependency refused the values rather than failed: INVALID_ARGUMENT is the client's data.</summary>
     public static bool IsRefusal(DependencyFailedException failure) => failure.Status.StatusCode == StatusCode.InvalidArgument;
+
+    private static ProblemHttpResult UnsupportedMediaTypeProblem(string detail) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", detail);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["error"] = detail });

@@ -74,7 +74,13 @@ public static class CalculatorRequestParser
                     case Height: height = ReadNumber(ref reader, Height, RequestRules.MinHeight, RequestRules.MaxHeight); break;
                     case Gender: gender = ReadChoice(ref reader, Gender, RequestRules.Genders); break;
                     case ActivityIntensity: activity = ReadChoice(ref reader, ActivityIntensity, RequestRules.Activities); break;
-                    default: reader.Skip(); break;
+                    default:
+                        if (!TrySkipReadable(ref reader))
+                        {
+                            return Failure("The request body has a string that is not valid Unicode text.");
+                        }
+
+                        break;
                 }
             }
 
@@ -83,7 +89,9 @@ public static class CalculatorRequestParser
         }
         catch (JsonException exception)
         {
-            return Failure($"The request body is not valid JSON: {exception.Message}");
+            // The reader's own message names its internals (LineNumber, BytePositionInLine): only the place is kept.
+            return Failure(string.Create(CultureInfo.InvariantCulture,
+                $"The request body is not valid JSON: it breaks off or has something unexpected at line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}."));
         }
 
         if (age.IsValid && weight.IsValid && height.IsValid && gender.IsValid && activity.IsValid)
@@ -137,6 +145,29 @@ public static class CalculatorRequestParser
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Skips the value of an unknown property, checking that its strings and property names are Unicode text (an
+    /// escaped lone surrogate is not), as they are for the known ones; false if one is not.
+    /// </summary>
+    private static bool TrySkipReadable(ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        while (true)
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && !IsReadableText(ref reader))
+            {
+                return false;
+            }
+
+            // Done at a value that opens nothing, or at the end of the object or array the value opened.
+            if (reader.CurrentDepth == depth && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)
+                || !reader.Read())
+            {
+                return true;
+            }
+        }
     }
 
     private static bool IsReadableText(ref Utf8JsonReader reader)

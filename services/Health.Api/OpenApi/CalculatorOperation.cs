@@ -16,7 +16,7 @@ internal static class CalculatorOperation
         ["200"] = "The calculation.",
         ["400"] = "The body is not a valid request: not JSON, not UTF-8, or a field missing, of the wrong type or out of range.",
         ["413"] = $"The body is larger than {CalculatorEndpoints.MaxBodyBytes} bytes.",
-        ["415"] = "The body is not application/json.",
+        ["415"] = "The body is not application/json in UTF-8, or it has a Content-Encoding (none is decoded).",
         ["422"] = "The values are each in range but outside a formula's domain (for example a negative basal metabolic rate).",
         ["429"] = "This client address sent more requests than the rate limit allows; Retry-After says when to send again.",
         ["503"] = "A service behind the API failed or did not answer in time; Retry-After says when to ask again.",
@@ -35,17 +35,18 @@ internal static class CalculatorOperation
         .Produces<RequestProblem>(StatusCodes.Status415UnsupportedMediaType, ProblemJson)
         .Produces<UnprocessableValuesProblem>(StatusCodes.Status422UnprocessableEntity, ProblemJson)
         .Produces<DependencyProblem>(StatusCodes.Status503ServiceUnavailable, ProblemJson)
-        // Describes the body without Accepts<T>(), whose content-type routing would answer 415 with no problem body.
+        // Describes the body without Accepts<T>(), whose content-type routing would answer 415 with no problem body;
+        // the media type it lists is the only one the endpoint takes.
         .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
             await context.GetOrCreateSchemaAsync(typeof(HealthInfo), null, cancellationToken);
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                Description = "The person to calculate for.",
+                Description = "The person to calculate for, as application/json in UTF-8 (charset utf-8 or none), without a Content-Encoding.",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/json"] = new()
+                    [CalculatorEndpoints.JsonMediaType] = new()
                     {
                         Schema = new OpenApiSchemaReference(nameof(HealthInfo), context.Document),
                         Example = JsonNode.Parse(WorkedExample.Request),
