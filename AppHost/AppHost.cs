@@ -20,20 +20,20 @@ builder.AddKubernetesEnvironment("nutrition-aspire")
     .WithGrafanaDashboards(ObservabilityExtensions.GrafanaDashboardsFolder, grafanaFolder: "NutritionAspire")
     .WithPrometheusRules(PrometheusRuleFiles.Folder, selectedNamespace: ClusterNamespace);
 
-var water = builder.AddGrpcService<Projects.Water_Grpc>(ResourceNames.WaterGrpc).WithGrpcServices(WaterService.Descriptor);
-var proteins = builder.AddGrpcService<Projects.Proteins_Grpc>(ResourceNames.ProteinsGrpc).WithGrpcServices(ProteinsService.Descriptor);
-var calories = builder.AddGrpcService<Projects.Calories_Grpc>(ResourceNames.CaloriesGrpc).WithGrpcServices(CaloriesService.Descriptor);
+var water = builder.AddGrpcService<Projects.NutritionAspire_Water_Grpc>(ResourceNames.WaterGrpc).WithGrpcServices(WaterService.Descriptor);
+var proteins = builder.AddGrpcService<Projects.NutritionAspire_Proteins_Grpc>(ResourceNames.ProteinsGrpc).WithGrpcServices(ProteinsService.Descriptor);
+var calories = builder.AddGrpcService<Projects.NutritionAspire_Calories_Grpc>(ResourceNames.CaloriesGrpc).WithGrpcServices(CaloriesService.Descriptor);
 
-var recommendations = builder.AddGrpcService<Projects.Recommendations_Grpc>(ResourceNames.RecommendationsGrpc)
+var recommendations = builder.AddGrpcService<Projects.NutritionAspire_Recommendations_Grpc>(ResourceNames.RecommendationsGrpc)
     .WithGrpcServices(RecomendationsService.Descriptor)
     .WithGrpcDependency(water)
     .WithGrpcDependency(proteins)
     .WithGrpcDependency(calories);
 
-var bmr = builder.AddGrpcService<Projects.Bmr_Grpc>(ResourceNames.BmrGrpc).WithGrpcServices(BMRService.Descriptor);
-var imc = builder.AddGrpcService<Projects.Imc_Grpc>(ResourceNames.ImcGrpc).WithGrpcServices(IMCService.Descriptor);
+var bmr = builder.AddGrpcService<Projects.NutritionAspire_Bmr_Grpc>(ResourceNames.BmrGrpc).WithGrpcServices(BMRService.Descriptor);
+var imc = builder.AddGrpcService<Projects.NutritionAspire_Imc_Grpc>(ResourceNames.ImcGrpc).WithGrpcServices(IMCService.Descriptor);
 
-var healthApi = builder.AddHealthApi<Projects.Health_Api>(ResourceNames.HealthApi)
+var healthApi = builder.AddHealthApi<Projects.NutritionAspire_HealthApi>(ResourceNames.HealthApi)
     .WithPublicRoutes(HttpRoute.Post("/calculator"), HttpRoute.Get("/healthcheck"), HttpRoute.Get("/version"),
         HttpRoute.GetUnder("/openapi/"), HttpRoute.GetUnder("/scalar"))
     // health-api's PublicEdge settings: X-Forwarded-* believed from the ingress's networks only, HTTPS when TLS ends before it.

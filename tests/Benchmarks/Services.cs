@@ -13,7 +13,7 @@ internal static class Services
     [
         (ResourceNames.WaterGrpc, "Water.Grpc"), (ResourceNames.ProteinsGrpc, "Proteins.Grpc"), (ResourceNames.CaloriesGrpc, "Calories.Grpc"),
         (ResourceNames.RecommendationsGrpc, "Recommendations.Grpc"), (ResourceNames.BmrGrpc, "Bmr.Grpc"), (ResourceNames.ImcGrpc, "Imc.Grpc"),
-        (ResourceNames.HealthApi, "Health.Api"),
+        (ResourceNames.HealthApi, "HealthApi"),
     ];
 
     /// <summary>The callers' address variables and the resource each names.</summary>
@@ -29,6 +29,9 @@ internal static class Services
 
     public static string Configuration { get; } =
         typeof(Services).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    /// <summary>The project, assembly and program name of a service folder: every project is <c>NutritionAspire.&lt;folder&gt;</c>.</summary>
+    public static string Program(string project) => $"NutritionAspire.{project}";
 
     /// <summary>The folder of a service's JIT build output.</summary>
     public static string BuildOutput(string project) => Path.Combine(RepositoryPaths.Root, "services", project, "bin", Configuration, "net10.0");
@@ -46,7 +49,7 @@ internal static class Services
             Console.WriteLine($"Publishing {name} with Native AOT...");
             var publish = group.Start($"{name} publish", "dotnet",
             [
-                "publish", Path.Combine(RepositoryPaths.Root, "services", project, $"{project}.csproj"), "-c", Configuration,
+                "publish", Path.Combine(RepositoryPaths.Root, "services", project, $"{Program(project)}.csproj"), "-c", Configuration,
                 "-r", RuntimeInformation.RuntimeIdentifier, "-p:PublishAot=true", "-o", Path.Combine(root, project), "--nologo", "-v", "q",
             ], RepositoryPaths.Root, new Dictionary<string, string?>());
             if (await publish.WaitForExitAsync(cancellationToken) != 0)
@@ -88,7 +91,7 @@ internal static class Services
             }
 
             var output = outputOf(project);
-            var executable = Path.Combine(output, OperatingSystem.IsWindows() ? $"{project}.exe" : project);
+            var executable = Path.Combine(output, OperatingSystem.IsWindows() ? $"{Program(project)}.exe" : Program(project));
             if (!File.Exists(executable))
             {
                 throw new InvalidOperationException($"{executable} is missing: build (or publish) the services in {Configuration} first.");

@@ -58,7 +58,9 @@ public sealed class AspirateCompatibilityTests
                 Assert.Equal("water-grpc:30000", environment["services__water-grpc__grpc__0"]);
             }
 
-            var project = Path.GetFileNameWithoutExtension(manifest["resources"]![service]!["path"]!.GetValue<string>());
+            // The manifest's project paths are relative to where it was written; the project file names are the repository's.
+            var projectFile = Path.GetFileName(manifest["resources"]![service]!["path"]!.GetValue<string>());
+            var project = Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "services"), projectFile, SearchOption.AllDirectories).Single();
             network.Start(service, Repository.ServiceAssembly(project), environment);
         }
 

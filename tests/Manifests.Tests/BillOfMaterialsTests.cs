@@ -40,7 +40,7 @@ public sealed partial class BillOfMaterialsTests
     [Fact]
     public async Task TheBillListsThePackagesTheServiceReferencesAtTheirCentralVersions()
     {
-        var project = Path.Combine(RepositoryPaths.Root, "services", "Health.Api", "Health.Api.csproj");
+        var project = Path.Combine(RepositoryPaths.Root, "services", "HealthApi", "NutritionAspire.HealthApi.csproj");
         var output = Directory.CreateTempSubdirectory("bill-of-materials-");
         try
         {

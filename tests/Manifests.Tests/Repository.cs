@@ -7,12 +7,12 @@ public static class Repository
 {
     public static string KubernetesManifests => Path.Combine(RepositoryPaths.Root, "manifests", "kubernetes");
 
-    /// <summary>The built assembly of a service project, in the configuration these tests were built in.</summary>
-    public static string ServiceAssembly(string project)
+    /// <summary>The built assembly of a service project (its <c>.csproj</c>), in the configuration these tests were built in.</summary>
+    public static string ServiceAssembly(string projectPath)
     {
         var output = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
         var (configuration, framework) = (output.Parent!.Name, output.Name);
-        return Path.Combine(RepositoryPaths.Root, "services", project, "bin", configuration, framework, $"{project}.dll");
+        return Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", configuration, framework, $"{Path.GetFileNameWithoutExtension(projectPath)}.dll");
     }
 
     /// <summary>The documented command that regenerates <c>manifests/kubernetes</c>.</summary>

@@ -24,7 +24,7 @@ public sealed class OpenApiDocumentTests(HealthApiFixture fixture) : IClassFixtu
         var served = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancellation))!;
 
         Assert.True(JsonNode.DeepEquals(OpenApiSchemas.Document, served),
-            $"{OpenApiSchemas.DocumentPath} differs from the document the API serves; build services/Health.Api to regenerate it.");
+            $"{OpenApiSchemas.DocumentPath} differs from the document the API serves; build services/HealthApi to regenerate it.");
         Assert.Null(served["servers"]);
         Assert.DoesNotContain("evil.example", served.ToJsonString(), StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ namespace NutritionAspire.Services.Tests;
 /// </summary>
 public static class OpenApiSchemas
 {
-    public static string DocumentPath { get; } = Path.Combine(RepositoryPaths.Root, "services", "Health.Api", "openapi-document", "health-api.json");
+    public static string DocumentPath { get; } = Path.Combine(RepositoryPaths.Root, "services", "HealthApi", "openapi-document", "health-api.json");
 
     public static JsonObject Document { get; } = JsonNode.Parse(File.ReadAllText(DocumentPath))!.AsObject();
 

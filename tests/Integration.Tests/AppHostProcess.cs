@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>
 /// The AppHost run the way a developer's IDE or shell runs it: its own process, started from its build output, with

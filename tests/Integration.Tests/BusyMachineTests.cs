@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>
 /// Ready means ready: on a machine kept busy by a CPU-burning process per core, the first request after the chain

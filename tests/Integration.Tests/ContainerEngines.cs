@@ -1,4 +1,4 @@
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>A machine whose container engine is installed but not running, as on many laptops: its CLI finds no daemon.</summary>
 public static class ContainerEngines

@@ -1,4 +1,4 @@
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>The test classes that share one running AppHost; they run one after another.</summary>
 [CollectionDefinition(Name)]

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>
 /// The AppHost as developers start it, in a process of its own: F5 from an IDE, and <c>dotnet run</c> on a machine
@@ -88,7 +88,7 @@ public sealed class AppHostRunTests
     /// </summary>
     private static string? WaterProcessUnderWatch() =>
         LinuxProcesses.All()
-            .Where(pid => LinuxProcesses.CommandLine(pid) is [var program, ..] && Path.GetFileName(program) == "Water.Grpc")
+            .Where(pid => LinuxProcesses.CommandLine(pid) is [var program, ..] && Path.GetFileName(program) == "NutritionAspire.Water.Grpc")
             .Where(pid => LinuxProcesses.Ancestors(pid).Any(ancestor => LinuxProcesses.CommandLine(ancestor) is ["dotnet", "watch", ..]))
             .Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .FirstOrDefault();
@@ -123,13 +123,13 @@ public sealed class AppHostRunTests
     private static bool IsProject(JsonNode? launch) => (string?)launch?["type"] is "project";
 
     private static bool IsHealthApi(JsonObject request) =>
-        request["launch_configurations"]!.AsArray().Any(launch => ((string)launch!["project_path"]!).EndsWith("Health.Api.csproj", StringComparison.Ordinal));
+        request["launch_configurations"]!.AsArray().Any(launch => ((string)launch!["project_path"]!).EndsWith("NutritionAspire.HealthApi.csproj", StringComparison.Ordinal));
 
     private static Dictionary<string, string> Environment(JsonObject request) =>
         request["env"]!.AsArray().ToDictionary(variable => (string)variable!["name"]!, variable => (string)variable!["value"]!);
 
     private static IEnumerable<string> NutritionServiceProjects() =>
         Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "services"), "*.csproj", SearchOption.AllDirectories)
-            .Where(path => path.EndsWith(".Grpc.csproj", StringComparison.Ordinal) || path.EndsWith("Health.Api.csproj", StringComparison.Ordinal))
+            .Where(path => path.EndsWith(".Grpc.csproj", StringComparison.Ordinal) || path.EndsWith("NutritionAspire.HealthApi.csproj", StringComparison.Ordinal))
             .Select(Path.GetFullPath);
 }

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>
 /// The benchmark's smoke mode: every process starts, every run is answered without errors, the report is written.

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>
 /// A real Prometheus (the distribution's binary) on a loopback port, running the repository's configuration and rule

@@ -5,7 +5,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>The dashboard's load-test command on health-api, executed as the dashboard executes it.</summary>
 [Collection(SharedNutritionApp.Name)]

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Aspire.Hosting.Testing;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>The Prometheus configuration and the Nutrition dashboard against a real Prometheus scraping the real services.</summary>
 [Collection(SharedNutritionApp.Name)]

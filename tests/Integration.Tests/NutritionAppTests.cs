@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>End to end through the real AppHost: seven processes, service discovery, tracing and a dependency outage.</summary>
 [Collection(SharedNutritionApp.Name)]

@@ -4,7 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>
 /// What a developer's machine gets from a local run: the services on loopback only, started the platform's way with

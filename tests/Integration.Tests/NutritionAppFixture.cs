@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NutritionAspire.Tests;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>The real AppHost with its seven service processes, started once for the tests that share it.</summary>
 public sealed class NutritionAppFixture : IAsyncLifetime

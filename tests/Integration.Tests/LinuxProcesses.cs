@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace NutritionAspire.IntegrationTests;
+namespace NutritionAspire.Integration.Tests;
 
 /// <summary>What <c>/proc</c> says of running processes and listening sockets, for checks no API of the platform answers.</summary>
 public static class LinuxProcesses
