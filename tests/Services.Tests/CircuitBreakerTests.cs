@@ -189,18 +189,28 @@ public sealed class CircuitBreakerTests
             now + stall - TimeSpan.FromTicks((now - start - healthyBefore).Ticks % (stall + run).Ticks);
 
         // Completes after a while on the fake clock; counted as blocked until then, so the clock moves only when
-        // every caller waits on it. The clock may fire the timer before CreateTimer returns, so the callback does not
-        // touch the timer.
+        // every caller waits on it. A timer is created under the lock the clock is advanced under: created during an
+        // advance, it could fire other callers' timers on this thread while the advance returns, and the clock would run
+        // ahead of callers that have not seen its last tick.
+        var clock = new Lock();
         async Task After(TimeSpan wait)
         {
-            Interlocked.Increment(ref blocked);
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var timer = _time.CreateTimer(_ =>
+            ITimer timer;
+            lock (clock)
             {
-                Interlocked.Decrement(ref blocked);
-                done.SetResult();
-            }, null, wait, Timeout.InfiniteTimeSpan);
-            await done.Task;
+                Interlocked.Increment(ref blocked);
+                timer = _time.CreateTimer(_ =>
+                {
+                    Interlocked.Decrement(ref blocked);
+                    done.SetResult();
+                }, null, wait, Timeout.InfiniteTimeSpan);
+            }
+
+            using (timer)
+            {
+                await done.Task;
+            }
         }
 
         _dependency.Answer = async options =>
@@ -254,12 +264,15 @@ public sealed class CircuitBreakerTests
         while (Volatile.Read(ref stopped) < callers.Count)
         {
             await WaitUntilAsync(() => Volatile.Read(ref blocked) + Volatile.Read(ref stopped) == callers.Count, "every caller waits on the clock");
-            _time.Advance(TimeSpan.FromMilliseconds(10));
+            lock (clock)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(10));
+            }
         }
 
         await Task.WhenAll(callers);
 
-        TestContext.Current.SendDiagnosticMessage($"Brown-out: {fullDeadlines} of {answers} answers waited a full deadline.");
+        TestContext.Current.SendDiagnosticMessage($"Brown-out: {fullDeadlines} of {answers} answers waited a full deadline over {(_time.GetUtcNow() - start).TotalSeconds:0.0} s of the clock; recovering at the end: {_resilience.Gate.IsRecovering}, circuit {_resilience.CircuitState}.");
         Assert.True(fullDeadlines <= 64 + RecoveryCalls * (cycles - 1),
             $"{fullDeadlines} of {answers} answers waited a full deadline in {cycles} stalls.");
         Assert.True(fullDeadlines < answers / 100, $"{fullDeadlines} of {answers} answers waited a full deadline.");
