@@ -74,6 +74,7 @@ internal static class ServiceResourceExtensions
             // Aspire would set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true, believing X-Forwarded-* from every sender; health-api
             // believes only the ingress's networks (WithIngressEdgeConfiguration), and no other service is behind a proxy.
             service.DisableForwardedHeaders()
+                .WithClusterTraceSampling()
                 .WithEndpoint(ResourceNames.HttpEndpoint, endpoint => endpoint.TargetPort = ContainerHttpPort)
                 .WithReplicas(ClusterReplicas)
                 .WithClusterProbes()
@@ -82,6 +83,14 @@ internal static class ServiceResourceExtensions
 
         return service;
     }
+
+    /// <summary>
+    /// A share of the requests traced (<see cref="TraceSampling"/>): at the cluster's rate a trace of every request
+    /// costs more than it tells. A ConfigMap value, so an overlay can change it without a rebuild.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithClusterTraceSampling(this IResourceBuilder<ProjectResource> service) =>
+        service.WithEnvironment(TraceSampling.SamplerVariable, TraceSampling.ParentBasedRatio)
+            .WithEnvironment(TraceSampling.RatioVariable, TraceSampling.ClusterRatio);
 
     /// <summary>
     /// The cluster's probes, on the paths the service declares: a startup probe gives a cold start a minute (30 tries,

@@ -61,8 +61,24 @@ internal static class Services
         return project => native.Any(service => service.Project == project) ? Path.Combine(root, project) : BuildOutput(project);
     }
 
-    /// <summary>Starts the seven services (Production environment, no telemetry exporter) from <paramref name="outputOf"/> each project.</summary>
-    public static StartedServices Start(ProcessGroup group, Func<string, string> outputOf)
+    /// <summary>The cluster's trace sampling: a share of the requests, each service following its caller.</summary>
+    public static IReadOnlyDictionary<string, string?> ClusterSampling { get; } = new Dictionary<string, string?>
+    {
+        [TraceSampling.SamplerVariable] = TraceSampling.ParentBasedRatio,
+        [TraceSampling.RatioVariable] = TraceSampling.ClusterRatio,
+    };
+
+    /// <summary>Every request traced, as a local run does.</summary>
+    public static IReadOnlyDictionary<string, string?> EveryRequestTraced { get; } = new Dictionary<string, string?>
+    {
+        [TraceSampling.SamplerVariable] = "parentbased_always_on",
+    };
+
+    /// <summary>
+    /// Starts the seven services (Production environment, no telemetry exporter, <paramref name="sampling"/>) from
+    /// <paramref name="outputOf"/> each project; each process is named for its resource and <paramref name="label"/>.
+    /// </summary>
+    public static StartedServices Start(ProcessGroup group, Func<string, string> outputOf, IReadOnlyDictionary<string, string?> sampling, string label = "")
     {
         var grpcPorts = Projects.ToDictionary(project => project.Name, _ => Loopback.UnusedPort());
         var httpPorts = Projects.ToDictionary(project => project.Name, _ => Loopback.UnusedPort());
@@ -75,6 +91,11 @@ internal static class Services
                 ["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPorts[name]}",
                 ["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{httpPorts[name]}",
             };
+            foreach (var (variable, value) in sampling)
+            {
+                environment[variable] = value;
+            }
+
             if (name == ResourceNames.HealthApi)
             {
                 // health-api serves HTTP/1.1 only; its one endpoint is the default one.
@@ -97,7 +118,7 @@ internal static class Services
                 throw new InvalidOperationException($"{executable} is missing: build (or publish) the services in {Configuration} first.");
             }
 
-            processes.Add(group.Start(name, executable, [], output, environment));
+            processes.Add(group.Start(name + label, executable, [], output, environment));
         }
 
         var healthChecks = Projects.Select(project => new Uri(

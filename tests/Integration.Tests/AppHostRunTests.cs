@@ -80,7 +80,18 @@ public sealed class AppHostRunTests
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.ReturnsAsync(async token => await IsHealthyAsync(http, token) ? "healthy" : null,
             s_watchTimeout, () => "the restarted water-grpc never answered /healthz", Cancellation);
+
+        // Stopping the AppHost stops what dotnet watch runs for it: no service of this run is left behind. The
+        // services of one run share its dashboard's OTLP address.
+        var dashboard = LinuxProcesses.EnvironmentOf(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture))["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        Assert.Equal(0, await appHost.TerminateAsync(s_stopTimeout, Cancellation));
+        await Eventually.ReturnsAsync(_ => Task.FromResult(ServicesExportingTo(dashboard).Count == 0 ? "none" : null), s_stopTimeout,
+            () => $"services outlived the AppHost: {string.Join(", ", ServicesExportingTo(dashboard))}", Cancellation);
     }
+
+    /// <summary>The ids of the processes of a run: those sending telemetry to its dashboard.</summary>
+    private static List<int> ServicesExportingTo(string dashboard) =>
+        [.. LinuxProcesses.All().Where(pid => LinuxProcesses.EnvironmentOf(pid).GetValueOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT") == dashboard)];
 
     /// <summary>
     /// The id of water-grpc's own process (the program, not the tools that run it) run by <c>dotnet watch</c>. The

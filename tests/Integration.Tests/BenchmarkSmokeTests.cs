@@ -26,12 +26,13 @@ public sealed class BenchmarkSmokeTests
             var run = await ProcessRunner.RunAsync("dotnet", [benchmark, "--smoke", "--output", output], RepositoryPaths.Root, timeout.Token);
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
-            Assert.Contains("chain req/s ÷ single-hop req/s", run.Output, StringComparison.Ordinal);
-            Assert.Contains("bare chain req/s ÷ single-hop req/s", run.Output, StringComparison.Ordinal);
+            Assert.Contains("server CPU/req ÷ bare chain's", run.Output, StringComparison.Ordinal);
+            Assert.Contains("health-api RSS after load", run.Output, StringComparison.Ordinal);
             using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output, timeout.Token));
             var runs = report.RootElement.GetProperty("runs").EnumerateArray().ToList();
             Assert.Equal(
-                ["single-hop reference", "chain POST /calculator", "gRPC echo reference", "chain, serial", "gRPC echo, serial", "bare chain", "bare chain, serial"],
+                ["single-hop reference", "chain POST /calculator", "gRPC echo reference", "chain, serial", "gRPC echo, serial", "bare chain", "bare chain, serial",
+                    "chain POST /calculator (every request traced)", "chain, serial (every request traced)"],
                 runs.Select(phase => phase.GetProperty("name").GetString()));
             Assert.All(runs, phase =>
             {
@@ -43,7 +44,11 @@ public sealed class BenchmarkSmokeTests
             });
             var processes = report.RootElement.GetProperty("processes").EnumerateArray().ToList();
             Assert.Equal(NutritionServices.All.Order(), processes.Select(p => p.GetProperty("name").GetString()).Where(NutritionServices.All.Contains).Order());
+            Assert.Contains(processes, process => process.GetProperty("name").GetString() == $"{ResourceNames.HealthApi} (every request traced)");
             Assert.All(processes, process => Assert.True(process.GetProperty("afterLoadMegabytes").GetDouble() > 0, process.ToString()));
+            // The ratios to the bare chain are in the report, at both samplings.
+            Assert.True(report.RootElement.GetProperty("cpuOverBareChain").GetDouble() > 0);
+            Assert.True(report.RootElement.GetProperty("everyRequestTracedCpuOverBareChain").GetDouble() > 0);
         }
         finally
         {

@@ -198,6 +198,17 @@ public sealed class CommittedTreeTests
     }
 
     [Fact]
+    public void EveryServiceSamplesTracesAtTheClustersRatioFollowingItsCaller()
+    {
+        foreach (var service in NutritionServices.All)
+        {
+            var settings = ManifestFiles.Named("ConfigMap", $"{service}-env").Map("data");
+            Assert.Equal("parentbased_traceidratio", settings["OTEL_TRACES_SAMPLER"]);
+            Assert.Equal("0.1", settings["OTEL_TRACES_SAMPLER_ARG"]);
+        }
+    }
+
+    [Fact]
     public void TheGrafanaDashboardsShipAsSidecarConfigMapsFromTheSameFiles()
     {
         var dashboards = ManifestFiles.OfKind("ConfigMap").Where(c => c.Map("metadata.labels").ContainsKey("grafana_dashboard")).ToList();
