@@ -50,7 +50,7 @@ public static class LinuxProcesses
         }
     }
 
-    /// <summary>The process's environment variables; empty once it has exited.</summary>
+    /// <summary>The process's environment variables; empty once it has exited, or when it is not ours to read.</summary>
     public static IReadOnlyDictionary<string, string> EnvironmentOf(int pid)
     {
         try
@@ -61,7 +61,7 @@ public static class LinuxProcesses
                 .GroupBy(pair => pair[0], StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.Last()[1], StringComparer.Ordinal);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return new Dictionary<string, string>();
         }
