@@ -152,7 +152,8 @@ public sealed class RawHttp2Client : IAsyncDisposable
         }
     }
 
-    private static byte[] Frame(byte type, int flags, int streamId, byte[] payload)
+    /// <summary>One HTTP/2 frame: its nine-byte header (length, type, flags, stream) and its payload.</summary>
+    internal static byte[] Frame(byte type, int flags, int streamId, byte[] payload)
     {
         var frame = new byte[9 + payload.Length];
         frame[0] = (byte)(payload.Length >> 16);

@@ -151,14 +151,7 @@ public sealed class RawHttp2Server : IAsyncDisposable
 
         async Task WriteFrameAsync(byte type, int flags, int streamId, byte[] payload)
         {
-            var frame = new byte[9 + payload.Length];
-            frame[0] = (byte)(payload.Length >> 16);
-            frame[1] = (byte)(payload.Length >> 8);
-            frame[2] = (byte)payload.Length;
-            frame[3] = type;
-            frame[4] = (byte)flags;
-            BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
-            payload.CopyTo(frame, 9);
+            var frame = RawHttp2Client.Frame(type, flags, streamId, payload);
             await writeLock.WaitAsync(_stopping.Token);
             try
             {
