@@ -10,6 +10,7 @@ using NutritionAspire.Contracts.Water;
 using NutritionAspire.Imc;
 using NutritionAspire.Proteins;
 using NutritionAspire.ServiceDefaults;
+using NutritionAspire.Tests;
 using NutritionAspire.Water;
 using Example = NutritionAspire.Contracts.WorkedExample;
 
@@ -173,7 +174,12 @@ public sealed class GrpcServiceTests
         await using var service = HostedGrpcService.Start(resource);
         using var http = service.Host.CreateClient();
 
-        var status = await new Health.HealthClient(service.Channel).CheckAsync(new HealthCheckRequest(), cancellationToken: Cancellation);
+        // The health service answers NotServing until the service has warmed up (it is its readiness), so wait as a probe does.
+        var health = new Health.HealthClient(service.Channel);
+        await Eventually.ReturnsAsync(
+            async token => (await health.CheckAsync(new HealthCheckRequest(), cancellationToken: token)).Status == HealthCheckResponse.Types.ServingStatus.Serving ? "serving" : null,
+            TimeSpan.FromSeconds(30), () => $"{resource} never reported Serving", Cancellation, TimeSpan.FromMilliseconds(20));
+        var status = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Cancellation);
         await service.AnswersTheWorkedExampleAsync(Cancellation);
         using var healthz = await http.GetAsync(new Uri("/healthz", UriKind.Relative), Cancellation);
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), Cancellation);
