@@ -76,7 +76,8 @@ public sealed class AppHostRunTests
 
         var restarted = await Eventually.ReturnsAsync(_ => Task.FromResult(WaterProcessUnderWatch() is { } pid && pid != water ? pid : null),
             s_watchTimeout, () => "water-grpc was not restarted", Cancellation);
-        var address = LinuxProcesses.EnvironmentOf(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture))["Kestrel__Endpoints__http__Url"];
+        var restartedEnvironment = LinuxProcesses.EnvironmentOf(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture));
+        var address = restartedEnvironment["Kestrel__Endpoints__http__Url"];
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.ReturnsAsync(async token => await IsHealthyAsync(http, token) ? "healthy" : null,
             s_watchTimeout, () => "the restarted water-grpc never answered /healthz", Cancellation);
@@ -84,7 +85,7 @@ public sealed class AppHostRunTests
         // The AppHost stops cleanly. A service run by dotnet watch can outlive it (health-api has been seen left
         // running after dotnet watch was stopped), so the processes of this run, those sending telemetry to its
         // dashboard, are stopped here rather than left on the machine.
-        var dashboard = LinuxProcesses.EnvironmentOf(int.Parse(restarted, System.Globalization.CultureInfo.InvariantCulture))["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var dashboard = restartedEnvironment["OTEL_EXPORTER_OTLP_ENDPOINT"];
         Assert.Equal(0, await appHost.TerminateAsync(s_stopTimeout, Cancellation));
         foreach (var survivor in ServicesExportingTo(dashboard))
         {

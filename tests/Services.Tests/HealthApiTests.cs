@@ -269,13 +269,7 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
         using var client = fixture.Factory.CreateClient();
         // Other tests run at the same time; this request's trace id tells its span apart.
         var traceId = ActivityTraceId.CreateRandom();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/calculator")
-        {
-            Content = new StringContent(WorkedExample.Request, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-
-        using var response = await client.SendAsync(request, Cancellation);
+        using var response = await PostAsync(client, WorkedExample.Request, $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // The server span stops after the response has reached the client, so wait for it. The fake dependencies run in
@@ -297,8 +291,20 @@ public sealed class HealthApiTests(HealthApiFixture fixture) : IClassFixture<Hea
         Assert.Equal(1.77, span.GetTagItem("request.height"));
     }
 
-    internal static Task<HttpResponseMessage> PostAsync(HttpClient client, string json) =>
-        client.PostAsync(new Uri("/calculator", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"), Cancellation);
+    /// <summary>POSTs <paramref name="json"/> to /calculator, as a call of the trace <paramref name="traceParent"/> when one is given.</summary>
+    internal static async Task<HttpResponseMessage> PostAsync(HttpClient client, string json, string? traceParent = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/calculator")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (traceParent is not null)
+        {
+            request.Headers.Add("traceparent", traceParent);
+        }
+
+        return await client.SendAsync(request, Cancellation);
+    }
 
     /// <summary>Asserts an RFC 9457 problem with the status, and returns its body.</summary>
     internal static async Task<JsonElement> ReadProblemAsync(HttpResponseMessage response, HttpStatusCode status)

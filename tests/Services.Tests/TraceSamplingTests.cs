@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NutritionAspire.Tests;
 using OpenTelemetry;
@@ -54,17 +53,9 @@ public sealed class TraceSamplingTests : IAsyncLifetime
         };
         ActivitySource.AddActivityListener(listener);
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/calculator")
-        {
-            Content = new StringContent(WorkedExample.Request, Encoding.UTF8, "application/json"),
-        };
         var callerSpan = ActivitySpanId.CreateRandom();
-        if (callerFlags is not null)
-        {
-            request.Headers.Add("traceparent", $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{callerSpan.ToHexString()}-{callerFlags}");
-        }
-
-        using var response = await client.SendAsync(request, Cancellation);
+        using var response = await HealthApiTests.PostAsync(client, WorkedExample.Request,
+            callerFlags is null ? null : $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{callerSpan.ToHexString()}-{callerFlags}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         // health-api's span for this request: the root of its trace, or the child of the caller's span. (The fake
