@@ -82,8 +82,8 @@ internal static class Benchmark
 
         var measured = services.Processes.Append(singleHop).Append(echo).Concat(bareChain.Processes).ToList();
         var idle = measured.ToDictionary(process => process.Name, process => process.ResidentBytes);
-        // The first answer opens the channels along the chain, and proves it is whole before anything is measured.
-        await Readiness.WaitAsync(services.Processes, (http, token) => Readiness.PostsOkAsync(http, services.HealthApi, token), s_startTimeout, cancellationToken);
+        // The first answers open the channels along the chain and prove it whole before anything is measured.
+        await Readiness.WaitAsync(services.Processes, (http, token) => Readiness.AnswersSteadilyAsync(http, services.HealthApi, token), s_startTimeout, cancellationToken);
 
         var chain = HttpLoadConnection.PostJson(services.HealthApi, WorkedExample.Path, WorkedExample.Request);
         var bare = HttpLoadConnection.PostJson(bareChain.Front, WorkedExample.Path, WorkedExample.Request);
@@ -106,7 +106,7 @@ internal static class Benchmark
         var traced = Services.Start(group, outputOf, Services.EveryRequestTraced, RunNames.EveryRequestTracedLabel);
         await traced.WaitUntilReadyAsync(s_startTimeout, cancellationToken);
         var tracedIdle = traced.Processes.ToDictionary(process => process.Name, process => process.ResidentBytes);
-        await Readiness.WaitAsync(traced.Processes, (http, token) => Readiness.PostsOkAsync(http, traced.HealthApi, token), s_startTimeout, cancellationToken);
+        await Readiness.WaitAsync(traced.Processes, (http, token) => Readiness.AnswersSteadilyAsync(http, traced.HealthApi, token), s_startTimeout, cancellationToken);
         var tracedChain = HttpLoadConnection.PostJson(traced.HealthApi, WorkedExample.Path, WorkedExample.Request);
         runs.Add(await LoadAsync(RunNames.Chain + RunNames.EveryRequestTracedLabel, tracedChain, options.Connections, traced.Processes, options, cancellationToken));
         runs.Add(await LoadAsync(RunNames.ChainSerial + RunNames.EveryRequestTracedLabel, tracedChain, 1, traced.Processes, options, cancellationToken));

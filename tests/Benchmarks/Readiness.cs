@@ -14,6 +14,24 @@ internal static class Readiness
         return response.StatusCode == HttpStatusCode.OK;
     }
 
+    /// <summary>
+    /// Whether the chain at <paramref name="server"/> answers the worked example with 200 twenty times in a row: the
+    /// traced requests take code paths the services' own (untraced) warm-up does not, and a load that meets them cold
+    /// on a busy machine can pass deadlines and open a circuit before anything is measured.
+    /// </summary>
+    public static async Task<bool> AnswersSteadilyAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    {
+        for (var answered = 0; answered < 20; answered++)
+        {
+            if (!await PostsOkAsync(http, server, cancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Polls <paramref name="ready"/> until it holds; fails early, with its output, if one of the processes exits.</summary>
     public static async Task WaitAsync(IReadOnlyList<ServerProcess> processes, Func<HttpClient, CancellationToken, Task<bool>> ready,
         TimeSpan timeout, CancellationToken cancellationToken)
