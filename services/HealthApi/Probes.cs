@@ -15,8 +15,8 @@ internal static class Probes
         app.MapHealthEndpoint("/healthcheck", Liveness, HealthTags.Live);
         app.MapHealthEndpoint("/liveness", Liveness, HealthTags.Live);
         app.MapHealthEndpoint("/readiness", report => report.Status == HealthStatus.Healthy
-            ? Results.Json(new { status = "Ready" })
-            : Results.Json(new { status = "NotReady" }, statusCode: StatusCodes.Status503ServiceUnavailable));
+            ? TypedResults.Json(new ReadinessAnswer("Ready"), HealthApiJsonContext.Default.ReadinessAnswer)
+            : TypedResults.Json(new ReadinessAnswer("NotReady"), HealthApiJsonContext.Default.ReadinessAnswer, statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/version", () => TypedResults.Ok(new VersionInfo(ResourceNames.HealthApi, s_version)))
             .WithName("Version")
             .WithTags(HealthApiDocument.ServiceTag)
@@ -25,8 +25,9 @@ internal static class Probes
     }
 
     private static IResult Liveness(HealthReport report) => report.Status == HealthStatus.Healthy
-        ? Results.Json(new { status = StatusCodes.Status200OK })
-        : Results.Json(new { status = StatusCodes.Status503ServiceUnavailable }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        ? TypedResults.Json(new LivenessAnswer(StatusCodes.Status200OK), HealthApiJsonContext.Default.LivenessAnswer)
+        : TypedResults.Json(new LivenessAnswer(StatusCodes.Status503ServiceUnavailable), HealthApiJsonContext.Default.LivenessAnswer,
+            statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static string ReadVersion()
     {
@@ -39,3 +40,9 @@ internal static class Probes
 /// <param name="Application">Always <c>health-api</c>.</param>
 /// <param name="Version">The informational version of the build.</param>
 public sealed record VersionInfo(string Application, string Version);
+
+/// <summary>The answer of <c>/healthcheck</c> and <c>/liveness</c>: the status code again, as the original wrote it.</summary>
+internal sealed record LivenessAnswer(int Status);
+
+/// <summary>The answer of <c>/readiness</c>: <c>Ready</c> or <c>NotReady</c>.</summary>
+internal sealed record ReadinessAnswer(string Status);

@@ -7,6 +7,7 @@ using NutritionAspire.HealthApi.OpenApi;
 var builder = WebApplication.CreateBuilder(args);
 builder.UsePortVariable();
 builder.AddServiceDefaults(ResourceNames.HealthApi);
+builder.AddHealthApiJson();
 builder.AddProblemResponses();
 builder.AddPublicEdge();
 builder.AddCalculator();

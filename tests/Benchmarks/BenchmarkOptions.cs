@@ -34,7 +34,7 @@ internal sealed record BenchmarkOptions
           --warmup <s>        unmeasured seconds before each run (default 10: seven processes take that long to JIT the hot path)
           --connections <n>   keep-alive connections of the loaded runs (default 50)
           --apphost           also run the chain through the AppHost with the dashboard, and time its start
-          --aot               measure the gRPC services published with Native AOT, as their images ship (needs clang;
+          --aot               measure the services published with Native AOT, as their images ship (needs clang;
                               about a minute per service to publish on two cores)
           --no-wrk            do not cross-check with wrk even when it is installed
           --smoke             one-second runs that only check that everything answers (used by the tests)

@@ -37,14 +37,13 @@ internal static class Services
     public static string BuildOutput(string project) => Path.Combine(RepositoryPaths.Root, "services", project, "bin", Configuration, "net10.0");
 
     /// <summary>
-    /// Publishes the six gRPC services with Native AOT (the form their container images ship) under <c>artifacts/</c>,
-    /// one after the other, and returns the folder of each service. health-api ships as a JIT build (README).
+    /// Publishes the seven services with Native AOT (the form their container images ship) under <c>artifacts/</c>,
+    /// one after the other, and returns the folder of each service.
     /// </summary>
     public static async Task<Func<string, string>> PublishAotAsync(ProcessGroup group, CancellationToken cancellationToken)
     {
         var root = Path.Combine(RepositoryPaths.Root, "artifacts", "benchmarks", "aot");
-        var native = Projects.Where(project => project.Name != ResourceNames.HealthApi).ToList();
-        foreach (var (name, project) in native)
+        foreach (var (name, project) in Projects)
         {
             Console.WriteLine($"Publishing {name} with Native AOT...");
             var publish = group.Start($"{name} publish", "dotnet",
@@ -58,7 +57,7 @@ internal static class Services
             }
         }
 
-        return project => native.Any(service => service.Project == project) ? Path.Combine(root, project) : BuildOutput(project);
+        return project => Path.Combine(root, project);
     }
 
     /// <summary>The cluster's trace sampling: a share of the requests, each service following its caller.</summary>

@@ -32,7 +32,7 @@ public sealed class IngressEdgeTests
         // health-api binds them as it starts: the ingress's addresses are believed, HTTPS is assumed, no one else is.
         var edge = PublicEdgeOptions.Read(AsConfiguration(settings));
         Assert.True(edge.Https);
-        Assert.Equal([IPNetwork.Parse("10.20.0.0/16")], edge.Networks);
+        Assert.Equal([IPNetwork.Parse("10.20.0.0/16")], edge.TrustedProxyNetworks());
         Assert.True(edge.IsTrusted(IPAddress.Parse("10.20.3.4")));
         Assert.False(edge.IsTrusted(IPAddress.Parse("203.0.113.5")));
         // Only the resource behind the ingress is told.
@@ -55,7 +55,7 @@ public sealed class IngressEdgeTests
         Assert.DoesNotContain("PublicEdge__Https", settings.Keys);
         var edge = PublicEdgeOptions.Read(AsConfiguration(settings));
         Assert.False(edge.Https);
-        Assert.Equal(3, edge.Networks.Count);
+        Assert.Equal(3, edge.TrustedProxyNetworks().Count);
     }
 
     [Fact]

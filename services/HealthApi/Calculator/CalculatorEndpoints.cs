@@ -36,7 +36,6 @@ public static class CalculatorEndpoints
             channel => new RecomendationsService.RecomendationsServiceClient(channel));
         builder.Services.AddSingleton<NutritionCalculator>();
         builder.Services.AddSingleton<CalculationMetrics>();
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CalculatorJsonContext.Default));
         builder.AddHttpWarmUp(async (client, cancellationToken) =>
         {
             using var body = new StringContent(Contracts.WorkedExample.Request, System.Text.Encoding.UTF8, "application/json");
@@ -87,7 +86,7 @@ public static class CalculatorEndpoints
         {
             var response = await calculator.CalculateAsync(info, cancellationToken);
             metrics.Calculated(info);
-            return TypedResults.Json(response, CalculatorJsonContext.Default.CalculatorResponse);
+            return TypedResults.Json(response, HealthApiJsonContext.Default.CalculatorResponse);
         }
         catch (DependencyFailedException failure) when (CalculatorProblems.IsRefusal(failure))
         {

@@ -22,8 +22,3 @@ public sealed record Recommendations(ProteinMeasure Protein, Measure Water, Calo
 public sealed record ProteinMeasure(long Value, string Unit);
 
 public sealed record Calories(Measure MaintainWeight, Measure LossWeight, Measure GainWeight);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(CalculatorResponse))]
-[JsonSerializable(typeof(HealthInfo))]
-internal sealed partial class CalculatorJsonContext : JsonSerializerContext;

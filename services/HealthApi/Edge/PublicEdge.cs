@@ -27,7 +27,7 @@ internal static class PublicEdge
     public static WebApplication UsePublicEdge(this WebApplication app)
     {
         var edge = app.Services.GetRequiredService<PublicEdgeOptions>();
-        if (edge.Networks.Count > 0)
+        if (edge.TrustedProxyNetworks().Count > 0)
         {
             var forwarded = new ForwardedHeadersOptions
             {
@@ -38,7 +38,7 @@ internal static class PublicEdge
             };
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
-            foreach (var network in edge.Networks)
+            foreach (var network in edge.TrustedProxyNetworks())
             {
                 forwarded.KnownIPNetworks.Add(network);
             }

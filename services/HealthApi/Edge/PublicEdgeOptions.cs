@@ -24,8 +24,8 @@ public sealed class PublicEdgeOptions
     /// </summary>
     public bool Https { get; set; }
 
-    /// <summary>The trusted networks, parsed.</summary>
-    public IReadOnlyList<IPNetwork> Networks { get; private set; } = [];
+    // Parsed by Read; a field, not a property, so the configuration binder does not look for it in the section.
+    private IPNetwork[] _networks = [];
 
     /// <summary>
     /// Binds and validates the section while the service is being built, so an unknown key or an unusable value stops
@@ -63,7 +63,7 @@ public sealed class PublicEdgeOptions
                 $"{SectionName}:{nameof(Https)} says the proxies in front end TLS, but {SectionName}:{nameof(TrustedNetworks)} names none.");
         }
 
-        options.Networks = networks;
+        options._networks = [.. networks];
         return options;
     }
 
@@ -76,6 +76,9 @@ public sealed class PublicEdgeOptions
         }
 
         var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        return Networks.Any(network => network.Contains(plain));
+        return _networks.Any(network => network.Contains(plain));
     }
+
+    /// <summary>The trusted networks, parsed.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxyNetworks() => _networks;
 }

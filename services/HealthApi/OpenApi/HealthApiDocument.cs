@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -18,12 +16,6 @@ internal static class HealthApiDocument
 
     public static WebApplicationBuilder AddHealthApiDocument(this WebApplicationBuilder builder)
     {
-        // The API's JSON is snake_case with strict numbers; the document's schemas are generated from these options.
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
-        });
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
