@@ -24,14 +24,15 @@ public sealed record LoadResult(
 }
 
 /// <summary>
-/// A closed-loop load test: a fixed number of keep-alive connections, each sending its next request as soon as the
-/// previous one is answered, for a bounded time. A warm-up run and a measured run can share the connections.
+/// A load test over a fixed number of keep-alive connections, each sending one request at a time, for a bounded time:
+/// closed-loop (the next request as soon as the previous one is answered) or paced (at a fixed total rate). A warm-up
+/// run and a measured run can share the connections.
 /// </summary>
 /// <remarks>
-/// The latencies are those of the requests sent. A closed loop has no schedule, so a stall delays the requests that
-/// would have followed it instead of being recorded against them (coordinated omission), and there is no intended send
-/// time to correct them by: read the percentiles as service times under this concurrency, not as what a client sending
-/// at a fixed rate would see.
+/// Closed-loop latencies are those of the requests sent. A closed loop has no schedule, so a stall delays the requests
+/// that would have followed it instead of being recorded against them (coordinated omission), and there is no intended
+/// send time to correct them by: read the percentiles as service times under this concurrency, not as what a client
+/// sending at a fixed rate would see. A paced run has that schedule, and measures each latency from it.
 /// </remarks>
 public sealed class LoadRun : IAsyncDisposable
 {
@@ -52,14 +53,33 @@ public sealed class LoadRun : IAsyncDisposable
     /// Loads the target for <paramref name="duration"/>: the requests in flight when the time is up are awaited (for at
     /// most <see cref="Grace"/>) and counted, so the connections stay usable for the next run.
     /// </summary>
-    public async Task<LoadResult> RunAsync(string name, TimeSpan duration, CancellationToken cancellationToken)
+    public Task<LoadResult> RunAsync(string name, TimeSpan duration, CancellationToken cancellationToken) =>
+        RunAsync(name, duration, requestsPerSecond: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(string, TimeSpan, CancellationToken)"/>, but the connections together send
+    /// <paramref name="requestsPerSecond"/>, evenly spread: each connection sends on a schedule of its own, and each
+    /// latency is measured from the time the schedule gave the request, so a stall counts against every request it delayed.
+    /// </summary>
+    public Task<LoadResult> RunAtRateAsync(string name, TimeSpan duration, double requestsPerSecond, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestsPerSecond);
+        return RunAsync(name, duration, requestsPerSecond, cancellationToken);
+    }
+
+    private async Task<LoadResult> RunAsync(string name, TimeSpan duration, double? requestsPerSecond, CancellationToken cancellationToken)
     {
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         hardStop.CancelAfter(duration + Grace);
         var started = Stopwatch.GetTimestamp();
         var end = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var workers = await Task.WhenAll(_connections.Select(connection =>
-            Task.Run(() => WorkAsync(connection, end, hardStop.Token), CancellationToken.None)));
+        // Paced: each connection sends every `interval`, the connections' first sends spread over one interval.
+        var interval = requestsPerSecond is { } rate ? (long)(_connections.Length * Stopwatch.Frequency / rate) : 0;
+        var workers = await Task.WhenAll(_connections.Select((connection, index) =>
+        {
+            var firstSend = started + (interval * index / _connections.Length);
+            return Task.Run(() => WorkAsync(connection, firstSend, interval, end, hardStop.Token), CancellationToken.None);
+        }));
         var elapsed = Stopwatch.GetElapsedTime(started);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -92,15 +112,21 @@ public sealed class LoadRun : IAsyncDisposable
     private static TimeSpan Percentile(LongHistogram latencies, double percentile) =>
         latencies.TotalCount == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, latencies.GetValueAtPercentile(percentile));
 
-    private static async Task<WorkerResult> WorkAsync(ILoadConnection connection, long end, CancellationToken hardStop)
+    /// <summary>One connection's requests: closed-loop when <paramref name="interval"/> is 0, else one every interval from <paramref name="firstSend"/>.</summary>
+    private static async Task<WorkerResult> WorkAsync(ILoadConnection connection, long firstSend, long interval, long end, CancellationToken hardStop)
     {
         var result = new WorkerResult();
-        var sent = Stopwatch.GetTimestamp();
+        var sent = interval == 0 ? Stopwatch.GetTimestamp() : firstSend;
         while (sent < end && !hardStop.IsCancellationRequested)
         {
             string? error;
             try
             {
+                if (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), sent) is { Ticks: > 0 } untilSend)
+                {
+                    await Task.Delay(untilSend, hardStop);
+                }
+
                 error = await connection.SendAsync(hardStop);
             }
             catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
@@ -110,15 +136,16 @@ public sealed class LoadRun : IAsyncDisposable
 
             var answered = Stopwatch.GetTimestamp();
             // A request is bounded by the run's hard stop, far below the histogram's hour; the clamp keeps a
-            // suspended process from making the recording throw.
-            result.Latencies.RecordValue(Math.Min(answered - sent, result.Latencies.HighestTrackableValue));
+            // suspended process from making the recording throw, and a paced request whose timer fired a tick early
+            // and was answered within it from counting below zero.
+            result.Latencies.RecordValue(Math.Clamp(answered - sent, 0, result.Latencies.HighestTrackableValue));
             if (error is not null)
             {
                 result.Errors++;
                 result.FirstError ??= error;
             }
 
-            sent = answered;
+            sent = interval == 0 ? answered : sent + interval;
         }
 
         return result;

@@ -20,7 +20,8 @@ internal static class Benchmark
     {
         // However a run goes, it ends: the phases of warm-up plus measurement, the publishing, the starts, and a margin.
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter((14 * (options.Duration + options.Warmup)) + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
+        var equalLoadTurns = 2 * 2 * EqualLoadReport.Pairs * ((options.Duration / 2) + TimeSpan.FromSeconds(1));
+        bound.CancelAfter((14 * (options.Duration + options.Warmup)) + equalLoadTurns + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
         try
         {
             var report = await MeasureAsync(options, bound.Token);
@@ -31,7 +32,8 @@ internal static class Benchmark
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, s_json), CancellationToken.None);
             Console.WriteLine($"Written to {output}");
 
-            var failures = report.Runs.Where(run => run.Errors > 0 || run.Requests == 0).Select(run => run.Name).ToList();
+            var failures = report.Runs.Concat(report.EqualLoad.SelectMany(load => load.ChainTurns.Concat(load.BareChainTurns)))
+                .Where(run => run.Errors > 0 || run.Requests == 0).Select(run => run.Name).Distinct().ToList();
             if (failures.Count > 0)
             {
                 Console.Error.WriteLine($"Runs with errors or no answer: {string.Join(", ", failures)}.");
@@ -98,6 +100,14 @@ internal static class Benchmark
             await LoadAsync(RunNames.BareChainSerial, bare, 1, bareChain.Processes, options, cancellationToken),
         };
 
+        // The same offered load for both chains, so their CPU per request compares the work of a request, not two
+        // load regimes: at 50 connections the bare chain runs at twice the rate and spends less per request on waking.
+        var equalRate = EqualLoadRate(runs.Single(run => run.Name == RunNames.Chain).RequestsPerSecond);
+        var equalLoad = new List<EqualLoadReport>
+        {
+            await EqualLoadAsync(RunNames.Chain, chain, services.Processes, bare, bareChain.Processes, equalRate, options, cancellationToken),
+        };
+
         var processes = measured.Select(process => new ProcessReport(
             process.Name, Megabytes(idle[process.Name]), Megabytes(process.ResidentBytes))).ToList();
 
@@ -110,6 +120,8 @@ internal static class Benchmark
         var tracedChain = HttpLoadConnection.PostJson(traced.HealthApi, WorkedExample.Path, WorkedExample.Request);
         runs.Add(await LoadAsync(RunNames.Chain + RunNames.EveryRequestTracedLabel, tracedChain, options.Connections, traced.Processes, options, cancellationToken));
         runs.Add(await LoadAsync(RunNames.ChainSerial + RunNames.EveryRequestTracedLabel, tracedChain, 1, traced.Processes, options, cancellationToken));
+        equalLoad.Add(await EqualLoadAsync(RunNames.Chain + RunNames.EveryRequestTracedLabel, tracedChain, traced.Processes, bare, bareChain.Processes,
+            equalRate, options, cancellationToken));
         processes.AddRange(traced.Processes.Select(process => new ProcessReport(
             process.Name, Megabytes(tracedIdle[process.Name]), Megabytes(process.ResidentBytes))));
 
@@ -130,7 +142,7 @@ internal static class Benchmark
         }
 
         return new BenchmarkReport(started, Environment.ProcessorCount, RuntimeInformationText(), Services.Configuration + (options.Aot ? ", Native AOT" : ""),
-            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, processes, wrk, appHost);
+            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, equalLoad, processes, wrk, appHost);
     }
 
     /// <summary>The bare chain: five echoes, a fan-out to three of them, and a front calling the fan-out and the other two.</summary>
@@ -172,6 +184,41 @@ internal static class Benchmark
         return RunReport.From(result, cpu);
     }
 
+    /// <summary>Seven tenths of the chain's closed-loop rate, in hundreds: a rate the chain keeps up with on a busy machine too.</summary>
+    private static double EqualLoadRate(double chainRequestsPerSecond) => Math.Max(100, Math.Floor(chainRequestsPerSecond * 0.7 / 100) * 100);
+
+    /// <summary>
+    /// The chain and the bare chain at the same paced rate, in turns (A B A B A B), so a change in the machine's load
+    /// falls on both; each turn settles for a second before it is measured.
+    /// </summary>
+    private static async Task<EqualLoadReport> EqualLoadAsync(string name, Func<ILoadConnection> chain, IReadOnlyList<IMeasuredProcess> chainProcesses,
+        Func<ILoadConnection> bare, IReadOnlyList<IMeasuredProcess> bareProcesses, double rate, BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"  {name} and the bare chain at {rate:0} req/s each, three turns each");
+        var turn = options.Duration / 2;
+        await using var chainRun = LoadRun.Open(chain, options.Connections);
+        await using var bareRun = LoadRun.Open(bare, options.Connections);
+        var chainTurns = new List<RunReport>();
+        var bareTurns = new List<RunReport>();
+        for (var pair = 0; pair < EqualLoadReport.Pairs; pair++)
+        {
+            chainTurns.Add(await PacedAsync(chainRun, name, chainProcesses, rate, turn, cancellationToken));
+            bareTurns.Add(await PacedAsync(bareRun, RunNames.BareChain, bareProcesses, rate, turn, cancellationToken));
+        }
+
+        return new EqualLoadReport(name, rate, chainTurns, bareTurns);
+    }
+
+    private static async Task<RunReport> PacedAsync(LoadRun run, string name, IReadOnlyList<IMeasuredProcess> servers, double rate, TimeSpan duration,
+        CancellationToken cancellationToken)
+    {
+        await run.RunAtRateAsync(name, TimeSpan.FromSeconds(1), rate, cancellationToken);
+        var cpuBefore = servers.Select(server => server.CpuTime).ToList();
+        var result = await run.RunAtRateAsync(name, duration, rate, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunReport.From(result, [.. servers.Select((server, index) => (server.Name, Cpu: server.CpuTime - cpuBefore[index]))]);
+    }
+
     private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
 
     private static string RuntimeInformationText() =>
@@ -192,6 +239,18 @@ internal sealed record RunReport(
     private static double PerRequest(TimeSpan cpu, long requests) => requests == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / requests, 1);
 
     private static double Ms(TimeSpan latency) => Math.Round(latency.TotalMilliseconds, 3);
+}
+
+/// <summary>The chain and the bare chain loaded in turns at one rate; the ratio is the median of the turns' ratios.</summary>
+internal sealed record EqualLoadReport(string Chain, double RequestsPerSecond, IReadOnlyList<RunReport> ChainTurns, IReadOnlyList<RunReport> BareChainTurns)
+{
+    public const int Pairs = 3;
+
+    public IReadOnlyList<double> CpuRatios =>
+        [.. ChainTurns.Zip(BareChainTurns, (chain, bare) => bare.ServerCpuMicrosecondsPerRequest == 0 ? 0
+            : Math.Round(chain.ServerCpuMicrosecondsPerRequest / bare.ServerCpuMicrosecondsPerRequest, 3))];
+
+    public double CpuOverBareChain => CpuRatios.Order().ElementAt(CpuRatios.Count / 2);
 }
 
 internal sealed record ProcessReport(string Name, double IdleMegabytes, double AfterLoadMegabytes);
@@ -217,7 +276,7 @@ internal sealed record AppHostReport(double SecondsToFirst200, IReadOnlyList<Run
 
 internal sealed record BenchmarkReport(
     DateTimeOffset Started, int Cores, string Runtime, string Configuration, double DurationSeconds, double WarmupSeconds, int Connections,
-    IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<RunReport> Runs, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
+    IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<RunReport> Runs, IReadOnlyList<EqualLoadReport> EqualLoad, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
 {
     /// <summary>The goals, each against the bare chain, at the cluster's trace sampling (docs/performance.md).</summary>
     public const double CpuGoal = 1.4;
@@ -238,6 +297,12 @@ internal sealed record BenchmarkReport(
 
     /// <summary>health-api's resident memory after the load, at the cluster's sampling.</summary>
     public double HealthApiAfterLoadMegabytes => Processes.Single(process => process.Name == ResourceNames.HealthApi).AfterLoadMegabytes;
+
+    /// <summary>Server CPU per request of the chain over the bare chain's, both at the same paced rate.</summary>
+    public double CpuOverBareChainAtEqualLoad => EqualLoad.Single(load => load.Chain == RunNames.Chain).CpuOverBareChain;
+
+    public double EveryRequestTracedCpuOverBareChainAtEqualLoad =>
+        EqualLoad.Single(load => load.Chain == RunNames.Chain + RunNames.EveryRequestTracedLabel).CpuOverBareChain;
 
     public double EveryRequestTracedCpuOverBareChain => CpuOverBareChainOf(RunNames.Chain + RunNames.EveryRequestTracedLabel);
 

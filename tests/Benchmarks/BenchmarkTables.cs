@@ -23,10 +23,18 @@ internal static class BenchmarkTables
         text.Append(LoadReport.Table(["against the bare chain", "cluster sampling", "goal", "every request traced"],
         [
             ["server CPU/req ÷ bare chain's", Times(report.CpuOverBareChain), AtMost(report.CpuOverBareChain, BenchmarkReport.CpuGoal), Times(report.EveryRequestTracedCpuOverBareChain)],
+            [$"… at equal load ({report.EqualLoad[0].RequestsPerSecond:0} req/s each)", Times(report.CpuOverBareChainAtEqualLoad),
+                AtMost(report.CpuOverBareChainAtEqualLoad, BenchmarkReport.CpuGoal), Times(report.EveryRequestTracedCpuOverBareChainAtEqualLoad)],
             ["serial p50 ÷ bare chain's", Times(report.SerialOverBareChain), AtMost(report.SerialOverBareChain, BenchmarkReport.SerialLatencyGoal), Times(report.EveryRequestTracedSerialOverBareChain)],
             ["req/s ÷ bare chain's", $"{report.ThroughputOverBareChain:0.00}", $"≥ {BenchmarkReport.ThroughputGoal:0.0#} {Mark(report.ThroughputOverBareChain >= BenchmarkReport.ThroughputGoal)}", $"{report.EveryRequestTracedThroughputOverBareChain:0.00}"],
             ["health-api RSS after load", Mb(report.HealthApiAfterLoadMegabytes), $"≤ {Mb(BenchmarkReport.HealthApiMemoryGoalMegabytes)} {Mark(report.HealthApiAfterLoadMegabytes <= BenchmarkReport.HealthApiMemoryGoalMegabytes)}", Mb(report.EveryRequestTracedHealthApiAfterLoadMegabytes)],
         ])).Append('\n');
+        text.Append(LoadReport.Table(["at equal load, in turns", "chain CPU/req", "bare chain CPU/req", "ratio"],
+            report.EqualLoad.SelectMany(load => load.ChainTurns.Select((chain, turn) => new[]
+            {
+                $"{load.Chain}, turn {turn + 1}", $"{chain.ServerCpuMicrosecondsPerRequest:0} µs",
+                $"{load.BareChainTurns[turn].ServerCpuMicrosecondsPerRequest:0} µs", Times(load.CpuRatios[turn]),
+            })))).Append("The ratio at equal load is the median of the three turns'.\n\n");
         text.Append(CultureInfo.InvariantCulture,
             $"The bare chain itself: {report.BareChainOverSingleHop:0.000} (1/{Inverse(report.BareChainOverSingleHop)}) of the single hop's req/s, ")
             .Append(CultureInfo.InvariantCulture, $"serial p50 {report.SerialBareChainOverGrpcRoundTrip:0.00}× one gRPC round trip's.\n");

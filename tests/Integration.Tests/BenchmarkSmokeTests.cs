@@ -49,6 +49,19 @@ public sealed class BenchmarkSmokeTests
             // The ratios to the bare chain are in the report, at both samplings.
             Assert.True(report.RootElement.GetProperty("cpuOverBareChain").GetDouble() > 0);
             Assert.True(report.RootElement.GetProperty("everyRequestTracedCpuOverBareChain").GetDouble() > 0);
+            // And at equal load: each chain and the bare chain in three paced turns each, every turn answered.
+            var equalLoad = report.RootElement.GetProperty("equalLoad").EnumerateArray().ToList();
+            Assert.Equal(2, equalLoad.Count);
+            Assert.All(equalLoad, load =>
+            {
+                Assert.Equal(3, load.GetProperty("cpuRatios").GetArrayLength());
+                Assert.All(load.GetProperty("chainTurns").EnumerateArray().Concat(load.GetProperty("bareChainTurns").EnumerateArray()), turn =>
+                {
+                    Assert.True(turn.GetProperty("requests").GetInt64() > 0, turn.ToString());
+                    Assert.Equal(0, turn.GetProperty("errors").GetInt64());
+                });
+            });
+            Assert.True(report.RootElement.GetProperty("cpuOverBareChainAtEqualLoad").GetDouble() > 0);
         }
         finally
         {

@@ -49,6 +49,35 @@ public sealed class LoadRunTests
         Assert.True(result.P99 < TimeSpan.FromSeconds(2), $"p99 {result.P99}");
     }
 
+    [Fact]
+    public async Task APacedRunSendsAtItsRateWhateverTheAnswersTake()
+    {
+        // 200 requests a second over four connections: one every 20 ms on each, 50 each in the second.
+        await using var run = LoadRun.Open(() => new ScriptedConnection(_ => null, slowEvery: 0, TimeSpan.Zero), connections: 4);
+
+        var result = await run.RunAtRateAsync("paced", TimeSpan.FromSeconds(1), requestsPerSecond: 200, Cancellation);
+
+        // A connection's first send is offset by up to one interval, so the last one may fall after the end.
+        Assert.InRange(result.Requests, 196, 200);
+        Assert.Equal(0, result.Errors);
+    }
+
+    [Fact]
+    public async Task APacedRunCountsAStallAgainstEveryRequestItHeldUp()
+    {
+        // One connection at 100 requests a second; its 50th request takes 200 ms. The twenty requests scheduled during
+        // the stall go out late, and their latencies count from their scheduled times: well over a tenth are slow,
+        // where a closed loop would have recorded one slow request.
+        var slow = TimeSpan.FromMilliseconds(200);
+        await using var run = LoadRun.Open(() => new ScriptedConnection(_ => null, slowEvery: 50, slow), connections: 1);
+
+        var result = await run.RunAtRateAsync("paced", TimeSpan.FromSeconds(1.5), requestsPerSecond: 100, Cancellation);
+
+        Assert.InRange(result.Requests, 149, 150);
+        Assert.True(result.P90 >= TimeSpan.FromMilliseconds(50), $"p90 {result.P90}");
+        Assert.True(result.P99 >= slow - TimeSpan.FromMilliseconds(2), $"p99 {result.P99}");
+    }
+
     /// <summary>A connection that answers from a script: its call number decides the error, and every n-th call waits.</summary>
     private sealed class ScriptedConnection(Func<long, string?> errorOf, int slowEvery, TimeSpan slow) : ILoadConnection
     {
