@@ -23,8 +23,9 @@ internal static class BenchmarkTables
         text.Append(LoadReport.Table(["against the bare chain", "cluster sampling", "goal", "every request traced"],
         [
             ["server CPU/req ÷ bare chain's", Times(report.CpuOverBareChain), AtMost(report.CpuOverBareChain, BenchmarkReport.CpuGoal), Times(report.EveryRequestTracedCpuOverBareChain)],
+            // Not the goal's measure: steady between runs, for comparing builds, but the paced load's wake-ups weigh on both chains alike.
             [$"… at equal load ({report.EqualLoad[0].RequestsPerSecond:0} req/s each)", Times(report.CpuOverBareChainAtEqualLoad),
-                AtMost(report.CpuOverBareChainAtEqualLoad, BenchmarkReport.CpuGoal), Times(report.EveryRequestTracedCpuOverBareChainAtEqualLoad)],
+                "(compares builds)", Times(report.EveryRequestTracedCpuOverBareChainAtEqualLoad)],
             ["serial p50 ÷ bare chain's", Times(report.SerialOverBareChain), AtMost(report.SerialOverBareChain, BenchmarkReport.SerialLatencyGoal), Times(report.EveryRequestTracedSerialOverBareChain)],
             ["req/s ÷ bare chain's", $"{report.ThroughputOverBareChain:0.00}", $"≥ {BenchmarkReport.ThroughputGoal:0.0#} {Mark(report.ThroughputOverBareChain >= BenchmarkReport.ThroughputGoal)}", $"{report.EveryRequestTracedThroughputOverBareChain:0.00}"],
             ["health-api RSS after load", Mb(report.HealthApiAfterLoadMegabytes), $"≤ {Mb(BenchmarkReport.HealthApiMemoryGoalMegabytes)} {Mark(report.HealthApiAfterLoadMegabytes <= BenchmarkReport.HealthApiMemoryGoalMegabytes)}", Mb(report.EveryRequestTracedHealthApiAfterLoadMegabytes)],
