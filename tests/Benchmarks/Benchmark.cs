@@ -21,7 +21,7 @@ internal static class Benchmark
         // However a run goes, it ends: the phases of warm-up plus measurement, the publishing, the starts, and a margin.
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var equalLoadTurns = 2 * 2 * EqualLoadReport.Pairs * ((options.Duration / 2) + TimeSpan.FromSeconds(1));
-        bound.CancelAfter((14 * (options.Duration + options.Warmup)) + equalLoadTurns + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
+        bound.CancelAfter((16 * (options.Duration + options.Warmup)) + equalLoadTurns + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
         try
         {
             var report = await MeasureAsync(options, bound.Token);
@@ -67,6 +67,7 @@ internal static class Benchmark
         var singleHop = StartReference(group, ReferenceServers.SingleHop, singleHopPort);
         var echo = StartReference(group, ReferenceServers.GrpcEcho, echoPort);
         var bareChain = StartBareChain(group);
+        var librariesChain = StartBareChain(group, withLibraries: true);
         var services = Services.Start(group, outputOf, Services.ClusterSampling);
         var singleHopUri = new Uri($"http://127.0.0.1:{singleHopPort}");
         var echoUri = new Uri($"http://127.0.0.1:{echoPort}");
@@ -81,14 +82,16 @@ internal static class Benchmark
         }, s_startTimeout, cancellationToken);
 
         await Readiness.WaitAsync(bareChain.Processes, (http, token) => Readiness.PostsOkAsync(http, bareChain.Front, token), s_startTimeout, cancellationToken);
+        await Readiness.WaitAsync(librariesChain.Processes, (http, token) => Readiness.PostsOkAsync(http, librariesChain.Front, token), s_startTimeout, cancellationToken);
 
-        var measured = services.Processes.Append(singleHop).Append(echo).Concat(bareChain.Processes).ToList();
+        var measured = services.Processes.Append(singleHop).Append(echo).Concat(bareChain.Processes).Concat(librariesChain.Processes).ToList();
         var idle = measured.ToDictionary(process => process.Name, process => process.ResidentBytes);
         // The first answers open the channels along the chain and prove it whole before anything is measured.
         await Readiness.WaitAsync(services.Processes, (http, token) => Readiness.AnswersSteadilyAsync(http, services.HealthApi, token), s_startTimeout, cancellationToken);
 
         var chain = HttpLoadConnection.PostJson(services.HealthApi, WorkedExample.Path, WorkedExample.Request);
         var bare = HttpLoadConnection.PostJson(bareChain.Front, WorkedExample.Path, WorkedExample.Request);
+        var withLibraries = HttpLoadConnection.PostJson(librariesChain.Front, WorkedExample.Path, WorkedExample.Request);
         var runs = new List<RunReport>
         {
             await LoadAsync(RunNames.SingleHop, HttpLoadConnection.PostJson(singleHopUri, WorkedExample.Path, WorkedExample.Request), options.Connections, [singleHop], options, cancellationToken),
@@ -98,6 +101,8 @@ internal static class Benchmark
             await LoadAsync(RunNames.GrpcEchoSerial, () => new GrpcEchoConnection(echoUri), 1, [echo], options, cancellationToken),
             await LoadAsync(RunNames.BareChain, bare, options.Connections, bareChain.Processes, options, cancellationToken),
             await LoadAsync(RunNames.BareChainSerial, bare, 1, bareChain.Processes, options, cancellationToken),
+            await LoadAsync(RunNames.LibrariesChain, withLibraries, options.Connections, librariesChain.Processes, options, cancellationToken),
+            await LoadAsync(RunNames.LibrariesChainSerial, withLibraries, 1, librariesChain.Processes, options, cancellationToken),
         };
 
         // The same offered load for both chains, so their CPU per request compares the work of a request, not two
@@ -145,25 +150,33 @@ internal static class Benchmark
             options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, equalLoad, processes, wrk, appHost);
     }
 
-    /// <summary>The bare chain: five echoes, a fan-out to three of them, and a front calling the fan-out and the other two.</summary>
-    private static (IReadOnlyList<ServerProcess> Processes, Uri Front) StartBareChain(ProcessGroup group)
+    /// <summary>
+    /// The bare chain: five echoes, a fan-out to three of them, and a front calling the fan-out and the other two;
+    /// <paramref name="withLibraries"/>, the libraries chain: the same with the features' libraries on, sampling traces
+    /// as the cluster does.
+    /// </summary>
+    private static (IReadOnlyList<ServerProcess> Processes, Uri Front) StartBareChain(ProcessGroup group, bool withLibraries = false)
     {
+        var (prefix, suffix) = withLibraries ? ("libraries", ReferenceServers.WithLibraries) : ("bare", "");
+        var environment = withLibraries ? Services.ClusterSampling : new Dictionary<string, string?>();
         var leafPorts = Enumerable.Range(0, 5).Select(_ => Loopback.UnusedPort()).ToArray();
         var fanOutPort = Loopback.UnusedPort();
         var frontPort = Loopback.UnusedPort();
-        var processes = leafPorts.Select((port, index) => StartReference(group, ReferenceServers.GrpcEcho, port, $"bare leaf {index + 1}")).ToList();
-        processes.Add(StartReference(group, ReferenceServers.BareFanOut, fanOutPort, "bare fan-out", leafPorts[..3]));
-        processes.Add(StartReference(group, ReferenceServers.BareFront, frontPort, "bare front", [leafPorts[3], leafPorts[4], fanOutPort]));
+        var processes = leafPorts.Select((port, index) =>
+            StartReference(group, ReferenceServers.GrpcEcho + suffix, port, $"{prefix} leaf {index + 1}", environment: environment)).ToList();
+        processes.Add(StartReference(group, ReferenceServers.BareFanOut + suffix, fanOutPort, $"{prefix} fan-out", leafPorts[..3], environment));
+        processes.Add(StartReference(group, ReferenceServers.BareFront + suffix, frontPort, $"{prefix} front", [leafPorts[3], leafPorts[4], fanOutPort], environment));
         return (processes, new Uri($"http://127.0.0.1:{frontPort}"));
     }
 
-    private static ServerProcess StartReference(ProcessGroup group, string kind, int port, string? name = null, int[]? downstreamPorts = null)
+    private static ServerProcess StartReference(ProcessGroup group, string kind, int port, string? name = null, int[]? downstreamPorts = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         // This program serves the references itself, each in a process of its own.
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark's own path is unknown.");
         string[] serve = ["serve", kind, .. new[] { port }.Concat(downstreamPorts ?? []).Select(number => number.ToString(CultureInfo.InvariantCulture))];
         string[] arguments = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(Benchmark).Assembly.Location, .. serve] : serve;
-        return group.Start(name ?? $"{kind} reference", self, arguments, AppContext.BaseDirectory, new Dictionary<string, string?>());
+        return group.Start(name ?? $"{kind} reference", self, arguments, AppContext.BaseDirectory, new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>()));
     }
 
     /// <summary>A warm-up run, then a measured one; the CPU time of <paramref name="servers"/> is taken around the measured run.</summary>
@@ -265,6 +278,8 @@ internal static class RunNames
     public const string GrpcEchoSerial = "gRPC echo, serial";
     public const string BareChain = "bare chain";
     public const string BareChainSerial = "bare chain, serial";
+    public const string LibrariesChain = "libraries chain";
+    public const string LibrariesChainSerial = "libraries chain, serial";
 
     /// <summary>Appended to the name of a run (and a process) of the chain with every request traced.</summary>
     public const string EveryRequestTracedLabel = " (every request traced)";
@@ -312,6 +327,20 @@ internal sealed record BenchmarkReport(
 
     public double EveryRequestTracedHealthApiAfterLoadMegabytes =>
         Processes.Single(process => process.Name == ResourceNames.HealthApi + RunNames.EveryRequestTracedLabel).AfterLoadMegabytes;
+
+    /// <summary>The libraries chain against the bare chain: what the features' libraries cost before any code of ours.</summary>
+    public double LibrariesChainCpuOverBareChain => CpuOverBareChainOf(RunNames.LibrariesChain);
+
+    public double LibrariesChainSerialOverBareChain => SerialOverBareChainOf(RunNames.LibrariesChainSerial);
+
+    public double LibrariesChainThroughputOverBareChain => ThroughputOverBareChainOf(RunNames.LibrariesChain);
+
+    /// <summary>The chain against the libraries chain: what our code adds to the libraries.</summary>
+    public double CpuOverLibrariesChain => Ratio(Run(RunNames.Chain).ServerCpuMicrosecondsPerRequest, Run(RunNames.LibrariesChain).ServerCpuMicrosecondsPerRequest);
+
+    public double SerialOverLibrariesChain => Ratio(Run(RunNames.ChainSerial).P50, Run(RunNames.LibrariesChainSerial).P50);
+
+    public double ThroughputOverLibrariesChain => Ratio(Run(RunNames.Chain).RequestsPerSecond, Run(RunNames.LibrariesChain).RequestsPerSecond);
 
     /// <summary>The bare chain against the one-hop references: what the topology and the libraries cost before our code.</summary>
     public double BareChainOverSingleHop => Ratio(Run(RunNames.BareChain).RequestsPerSecond, Run(RunNames.SingleHop).RequestsPerSecond);

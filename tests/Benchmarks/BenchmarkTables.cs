@@ -36,6 +36,12 @@ internal static class BenchmarkTables
                 $"{load.Chain}, turn {turn + 1}", $"{chain.ServerCpuMicrosecondsPerRequest:0} µs",
                 $"{load.BareChainTurns[turn].ServerCpuMicrosecondsPerRequest:0} µs", Times(load.CpuRatios[turn]),
             })))).Append("The ratio at equal load is the median of the three turns'.\n\n");
+        text.Append(LoadReport.Table(["the features' libraries, none of our code", "libraries chain ÷ bare chain", "chain ÷ libraries chain"],
+        [
+            ["server CPU/req", Times(report.LibrariesChainCpuOverBareChain), Times(report.CpuOverLibrariesChain)],
+            ["serial p50", Times(report.LibrariesChainSerialOverBareChain), Times(report.SerialOverLibrariesChain)],
+            ["req/s", $"{report.LibrariesChainThroughputOverBareChain:0.00}", $"{report.ThroughputOverLibrariesChain:0.00}"],
+        ])).Append('\n');
         text.Append(CultureInfo.InvariantCulture,
             $"The bare chain itself: {report.BareChainOverSingleHop:0.000} (1/{Inverse(report.BareChainOverSingleHop)}) of the single hop's req/s, ")
             .Append(CultureInfo.InvariantCulture, $"serial p50 {report.SerialBareChainOverGrpcRoundTrip:0.00}× one gRPC round trip's.\n");

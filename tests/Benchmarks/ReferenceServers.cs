@@ -4,6 +4,12 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using NutritionAspire.Benchmarks.Echo;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
 
 namespace NutritionAspire.Benchmarks;
 
@@ -11,7 +17,8 @@ namespace NutritionAspire.Benchmarks;
 /// The yardsticks the chain is measured against, each run in a process of its own: one HTTP hop that parses the
 /// calculator body and answers JSON, one gRPC unary round trip that answers what it is sent, and the bare chain: the
 /// chain's topology built from the same libraries with nothing else (no telemetry, validation, retries, deadlines
-/// or logs). A front that parses the body and calls three gRPC echoes at once, one of which calls three more.
+/// or logs). A front that parses the body and calls three gRPC echoes at once, one of which calls three more. The
+/// libraries chain is the bare chain with the libraries behind the chain's features switched on, and none of our code.
 /// </summary>
 internal static class ReferenceServers
 {
@@ -20,18 +27,28 @@ internal static class ReferenceServers
     public const string BareFront = "bare-front";
     public const string BareFanOut = "bare-fan-out";
 
+    /// <summary>Appended to a kind: the same node with the features' libraries on (<see cref="AddFeatureLibraries"/>).</summary>
+    public const string WithLibraries = "+libraries";
+
     /// <summary>Serves <paramref name="kind"/> on <paramref name="port"/>; the bare chain's nodes call <paramref name="downstreamPorts"/>.</summary>
     public static async Task<int> RunAsync(string kind, int port, IReadOnlyList<int> downstreamPorts)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.Sources.Clear();
+        var libraries = kind.EndsWith(WithLibraries, StringComparison.Ordinal);
+        kind = libraries ? kind[..^WithLibraries.Length] : kind;
         var grpc = kind is GrpcEcho or BareFanOut;
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
+        if (libraries)
+        {
+            AddFeatureLibraries(builder);
+        }
+
         if (kind is BareFront or BareFanOut)
         {
-            builder.Services.AddSingleton(new EchoFanOut(downstreamPorts));
+            builder.Services.AddSingleton(new EchoFanOut(downstreamPorts, libraries));
         }
 
         if (grpc)
@@ -44,6 +61,12 @@ internal static class ReferenceServers
         }
 
         var app = builder.Build();
+        if (libraries && !grpc)
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+        }
+
         switch (kind)
         {
             case GrpcEcho:
@@ -78,6 +101,23 @@ internal static class ReferenceServers
         return 0;
     }
 
+    /// <summary>
+    /// The libraries as the chain's features use them: OpenTelemetry tracing (the sampler from the environment, as
+    /// the services read it), metrics and logs with no exporter, and problem details; the calls' resilience is in
+    /// <see cref="EchoFanOut"/>.
+    /// </summary>
+    private static void AddFeatureLibraries(WebApplicationBuilder builder)
+    {
+        builder.Logging.AddOpenTelemetry();
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation()
+                .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation());
+        builder.Services.AddProblemDetails();
+    }
+
     private sealed class EchoServer : EchoService.EchoServiceBase
     {
         public override Task<Message> SayHello(Message request, ServerCallContext context) => Task.FromResult(request);
@@ -93,13 +133,29 @@ internal static class ReferenceServers
     }
 }
 
-/// <summary>A long-lived channel to each downstream echo, all called at once as the chain's callers do.</summary>
-internal sealed class EchoFanOut(IReadOnlyList<int> ports) : IDisposable
+/// <summary>
+/// A long-lived channel to each downstream echo, all called at once as the chain's callers do; with the features'
+/// libraries, each call goes through a Polly retry and circuit breaker with a deadline and a linked cancellation.
+/// </summary>
+internal sealed class EchoFanOut(IReadOnlyList<int> ports, bool withLibraries) : IDisposable
 {
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(5);
+
     private readonly GrpcChannel[] _channels = [.. ports.Select(port => GrpcEchoConnection.OpenChannel(new Uri($"http://127.0.0.1:{port}")))];
 
-    public Task<Message[]> CallAllAsync(Message message, CancellationToken cancellationToken) =>
-        Task.WhenAll(_channels.Select(channel =>
+    private readonly ResiliencePipeline[] _pipelines = [.. ports.Select(_ => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<RpcException>(failure => failure.StatusCode == Grpc.Core.StatusCode.Unavailable) })
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<RpcException>() })
+        .Build())];
+
+    public Task<Message[]> CallAllAsync(Message message, CancellationToken cancellationToken) => withLibraries
+        ? Task.WhenAll(_channels.Select((channel, index) => _pipelines[index].ExecuteAsync(
+            async token =>
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);
+                return await new EchoService.EchoServiceClient(channel).SayHelloAsync(message, deadline: DateTime.UtcNow + s_deadline, cancellationToken: linked.Token);
+            }, cancellationToken).AsTask()))
+        : Task.WhenAll(_channels.Select(channel =>
             new EchoService.EchoServiceClient(channel).SayHelloAsync(message, cancellationToken: cancellationToken).ResponseAsync));
 
     public void Dispose()

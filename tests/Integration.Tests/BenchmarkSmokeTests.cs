@@ -32,7 +32,7 @@ public sealed class BenchmarkSmokeTests
             var runs = report.RootElement.GetProperty("runs").EnumerateArray().ToList();
             Assert.Equal(
                 ["single-hop reference", "chain POST /calculator", "gRPC echo reference", "chain, serial", "gRPC echo, serial", "bare chain", "bare chain, serial",
-                    "chain POST /calculator (every request traced)", "chain, serial (every request traced)"],
+                    "libraries chain", "libraries chain, serial", "chain POST /calculator (every request traced)", "chain, serial (every request traced)"],
                 runs.Select(phase => phase.GetProperty("name").GetString()));
             Assert.All(runs, phase =>
             {
@@ -62,6 +62,10 @@ public sealed class BenchmarkSmokeTests
                 });
             });
             Assert.True(report.RootElement.GetProperty("cpuOverBareChainAtEqualLoad").GetDouble() > 0);
+            // And against the libraries chain, whose seven processes are measured like the others.
+            Assert.True(report.RootElement.GetProperty("librariesChainCpuOverBareChain").GetDouble() > 0);
+            Assert.True(report.RootElement.GetProperty("cpuOverLibrariesChain").GetDouble() > 0);
+            Assert.Equal(7, processes.Count(process => process.GetProperty("name").GetString()!.StartsWith("libraries ", StringComparison.Ordinal)));
         }
         finally
         {
