@@ -8,8 +8,8 @@ using NutritionAspire.Tests;
 namespace NutritionAspire.Benchmarks;
 
 /// <summary>
-/// Starts the seven services and the two references, loads each with the same generator, and reports throughput,
-/// latency, CPU per request, memory and the two ratios the goals are stated in.
+/// Starts the seven services and the references (<see cref="ReferenceServers"/>), loads each with the same generator,
+/// and reports throughput, latency, CPU per request, memory and the ratios the goals are stated in.
 /// </summary>
 internal static class Benchmark
 {
