@@ -20,8 +20,9 @@ internal static class Benchmark
     {
         // However a run goes, it ends: the phases of warm-up plus measurement, the publishing, the starts, and a margin.
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var equalLoadTurns = 2 * 2 * EqualLoadReport.Pairs * ((options.Duration / 2) + TimeSpan.FromSeconds(1));
-        bound.CancelAfter((16 * (options.Duration + options.Warmup)) + equalLoadTurns + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
+        // Four sets of turns (equal load and serial, at each sampling), of up to three chains each.
+        var turns = 4 * 3 * InTurnsReport.Rounds * ((options.Duration / 2) + TimeSpan.FromSeconds(1));
+        bound.CancelAfter((16 * (options.Duration + options.Warmup)) + turns + TimeSpan.FromMinutes((options.AppHost ? 6 : 3) + (options.Aot ? 15 : 0)));
         try
         {
             var report = await MeasureAsync(options, bound.Token);
@@ -32,7 +33,7 @@ internal static class Benchmark
             await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, s_json), CancellationToken.None);
             Console.WriteLine($"Written to {output}");
 
-            var failures = report.Runs.Concat(report.EqualLoad.SelectMany(load => load.ChainTurns.Concat(load.BareChainTurns)))
+            var failures = report.Runs.Concat(report.EqualLoad.Concat(report.Serial).SelectMany(turns => turns.AllTurns))
                 .Where(run => run.Errors > 0 || run.Requests == 0).Select(run => run.Name).Distinct().ToList();
             if (failures.Count > 0)
             {
@@ -105,12 +106,20 @@ internal static class Benchmark
             await LoadAsync(RunNames.LibrariesChainSerial, withLibraries, 1, librariesChain.Processes, options, cancellationToken),
         };
 
-        // The same offered load for both chains, so their CPU per request compares the work of a request, not two
-        // load regimes: at 50 connections the bare chain runs at twice the rate and spends less per request on waking.
+        // The same offered load for the chains, so their CPU per request compares the work of a request, not load
+        // regimes: at 50 connections the bare chain runs at twice the rate and spends less per request on waking.
         var equalRate = EqualLoadRate(runs.Single(run => run.Name == RunNames.Chain).RequestsPerSecond);
-        var equalLoad = new List<EqualLoadReport>
+        var bareTurn = new Contender(RunNames.BareChain, bare, bareChain.Processes);
+        var librariesTurn = new Contender(RunNames.LibrariesChain, withLibraries, librariesChain.Processes);
+        var equalLoad = new List<InTurnsReport>
         {
-            await EqualLoadAsync(RunNames.Chain, chain, services.Processes, bare, bareChain.Processes, equalRate, options, cancellationToken),
+            await InTurnsAsync(new(RunNames.Chain, chain, services.Processes), bareTurn, librariesTurn, options.Connections, equalRate, options, cancellationToken),
+        };
+        // Serial p50 moves with the machine's load more than any ratio the goals ask about, so it is taken in turns too.
+        var serial = new List<InTurnsReport>
+        {
+            await InTurnsAsync(new(RunNames.ChainSerial, chain, services.Processes), bareTurn with { Name = RunNames.BareChainSerial },
+                librariesTurn with { Name = RunNames.LibrariesChainSerial }, 1, null, options, cancellationToken),
         };
 
         var processes = measured.Select(process => new ProcessReport(
@@ -125,8 +134,10 @@ internal static class Benchmark
         var tracedChain = HttpLoadConnection.PostJson(traced.HealthApi, WorkedExample.Path, WorkedExample.Request);
         runs.Add(await LoadAsync(RunNames.Chain + RunNames.EveryRequestTracedLabel, tracedChain, options.Connections, traced.Processes, options, cancellationToken));
         runs.Add(await LoadAsync(RunNames.ChainSerial + RunNames.EveryRequestTracedLabel, tracedChain, 1, traced.Processes, options, cancellationToken));
-        equalLoad.Add(await EqualLoadAsync(RunNames.Chain + RunNames.EveryRequestTracedLabel, tracedChain, traced.Processes, bare, bareChain.Processes,
-            equalRate, options, cancellationToken));
+        equalLoad.Add(await InTurnsAsync(new(RunNames.Chain + RunNames.EveryRequestTracedLabel, tracedChain, traced.Processes), bareTurn, null,
+            options.Connections, equalRate, options, cancellationToken));
+        serial.Add(await InTurnsAsync(new(RunNames.ChainSerial + RunNames.EveryRequestTracedLabel, tracedChain, traced.Processes),
+            bareTurn with { Name = RunNames.BareChainSerial }, null, 1, null, options, cancellationToken));
         processes.AddRange(traced.Processes.Select(process => new ProcessReport(
             process.Name, Megabytes(tracedIdle[process.Name]), Megabytes(process.ResidentBytes))));
 
@@ -147,11 +158,12 @@ internal static class Benchmark
         }
 
         return new BenchmarkReport(started, Environment.ProcessorCount, RuntimeInformationText(), Services.Configuration + (options.Aot ? ", Native AOT" : ""),
-            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, equalLoad, processes, wrk, appHost);
+            options.Duration.TotalSeconds, options.Warmup.TotalSeconds, options.Connections, options.Environment, runs, equalLoad, serial, processes, wrk, appHost);
     }
 
     /// <summary>
-    /// The bare chain: five echoes, a fan-out to three of them, and a front calling the fan-out and the other two;
+    /// The bare chain: five echoes, a fan-out to three of them, and a front calling the other two and the fan-out with
+    /// the first one's answer;
     /// <paramref name="withLibraries"/>, the libraries chain: the same with the features' libraries on, sampling traces
     /// as the cluster does.
     /// </summary>
@@ -200,36 +212,59 @@ internal static class Benchmark
     /// <summary>Seven tenths of the chain's closed-loop rate, in hundreds: a rate the chain keeps up with on a busy machine too.</summary>
     private static double EqualLoadRate(double chainRequestsPerSecond) => Math.Max(100, Math.Floor(chainRequestsPerSecond * 0.7 / 100) * 100);
 
-    /// <summary>
-    /// The chain and the bare chain at the same paced rate, in turns (A B A B A B), so a change in the machine's load
-    /// falls on both; each turn settles for a second before it is measured.
-    /// </summary>
-    private static async Task<EqualLoadReport> EqualLoadAsync(string name, Func<ILoadConnection> chain, IReadOnlyList<IMeasuredProcess> chainProcesses,
-        Func<ILoadConnection> bare, IReadOnlyList<IMeasuredProcess> bareProcesses, double rate, BenchmarkOptions options, CancellationToken cancellationToken)
-    {
-        Console.WriteLine($"  {name} and the bare chain at {rate:0} req/s each, three turns each");
-        var turn = options.Duration / 2;
-        await using var chainRun = LoadRun.Open(chain, options.Connections);
-        await using var bareRun = LoadRun.Open(bare, options.Connections);
-        var chainTurns = new List<RunReport>();
-        var bareTurns = new List<RunReport>();
-        for (var pair = 0; pair < EqualLoadReport.Pairs; pair++)
-        {
-            chainTurns.Add(await PacedAsync(chainRun, name, chainProcesses, rate, turn, cancellationToken));
-            bareTurns.Add(await PacedAsync(bareRun, RunNames.BareChain, bareProcesses, rate, turn, cancellationToken));
-        }
+    /// <summary>One chain of a set of turns: what it is called, how to load it, the processes whose CPU is counted.</summary>
+    private sealed record Contender(string Name, Func<ILoadConnection> Connect, IReadOnlyList<IMeasuredProcess> Processes);
 
-        return new EqualLoadReport(name, rate, chainTurns, bareTurns);
+    /// <summary>
+    /// The chain, the bare chain and (when given) the libraries chain loaded in turns, A B C A B C A B C, so a change in
+    /// the machine's load falls on all of them: at one paced <paramref name="rate"/> each, or closed-loop when it is null.
+    /// Each turn settles for a second before it is measured.
+    /// </summary>
+    private static async Task<InTurnsReport> InTurnsAsync(Contender chain, Contender bare, Contender? libraries, int connections, double? rate,
+        BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"  {chain.Name}, {bare.Name}{(libraries is null ? "" : $", {libraries.Name}")} in turns, "
+            + $"{(rate is null ? $"{connections} connection(s)" : $"{rate:0} req/s each")}, {InTurnsReport.Rounds} turns each");
+        Contender[] contenders = libraries is null ? [chain, bare] : [chain, bare, libraries];
+        var loads = new List<LoadRun>();
+        try
+        {
+            foreach (var contender in contenders)
+            {
+                loads.Add(LoadRun.Open(contender.Connect, connections));
+            }
+
+            var turns = contenders.Select(_ => new List<RunReport>()).ToArray();
+            for (var round = 0; round < InTurnsReport.Rounds; round++)
+            {
+                for (var index = 0; index < contenders.Length; index++)
+                {
+                    turns[index].Add(await TurnAsync(loads[index], contenders[index], rate, options.Duration / 2, cancellationToken));
+                }
+            }
+
+            return new InTurnsReport(chain.Name, connections, rate, turns[0], turns[1], libraries is null ? [] : turns[2]);
+        }
+        finally
+        {
+            foreach (var load in loads)
+            {
+                await load.DisposeAsync();
+            }
+        }
     }
 
-    private static async Task<RunReport> PacedAsync(LoadRun run, string name, IReadOnlyList<IMeasuredProcess> servers, double rate, TimeSpan duration,
-        CancellationToken cancellationToken)
+    private static async Task<RunReport> TurnAsync(LoadRun run, Contender contender, double? rate, TimeSpan duration, CancellationToken cancellationToken)
     {
-        await run.RunAtRateAsync(name, TimeSpan.FromSeconds(1), rate, cancellationToken);
-        var cpuBefore = servers.Select(server => server.CpuTime).ToList();
-        var result = await run.RunAtRateAsync(name, duration, rate, cancellationToken);
+        Task<LoadResult> Load(TimeSpan time) => rate is { } paced
+            ? run.RunAtRateAsync(contender.Name, time, paced, cancellationToken)
+            : run.RunAsync(contender.Name, time, cancellationToken);
+
+        await Load(TimeSpan.FromSeconds(1));
+        var cpuBefore = contender.Processes.Select(server => server.CpuTime).ToList();
+        var result = await Load(duration);
         cancellationToken.ThrowIfCancellationRequested();
-        return RunReport.From(result, [.. servers.Select((server, index) => (server.Name, Cpu: server.CpuTime - cpuBefore[index]))]);
+        return RunReport.From(result, [.. contender.Processes.Select((server, index) => (server.Name, Cpu: server.CpuTime - cpuBefore[index]))]);
     }
 
     private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
@@ -254,16 +289,44 @@ internal sealed record RunReport(
     private static double Ms(TimeSpan latency) => Math.Round(latency.TotalMilliseconds, 3);
 }
 
-/// <summary>The chain and the bare chain loaded in turns at one rate; the ratio is the median of the turns' ratios.</summary>
-internal sealed record EqualLoadReport(string Chain, double RequestsPerSecond, IReadOnlyList<RunReport> ChainTurns, IReadOnlyList<RunReport> BareChainTurns)
+/// <summary>
+/// Chains loaded in turns on the same connections and load (<see cref="Benchmark"/>): each ratio is the median of the
+/// turns' ratios, turn by turn; those to the libraries chain are null when it was not among them.
+/// </summary>
+internal sealed record InTurnsReport(
+    string Chain, int Connections, double? RequestsPerSecond, IReadOnlyList<RunReport> ChainTurns, IReadOnlyList<RunReport> BareChainTurns,
+    IReadOnlyList<RunReport> LibrariesChainTurns)
 {
-    public const int Pairs = 3;
+    public const int Rounds = 3;
 
-    public IReadOnlyList<double> CpuRatios =>
-        [.. ChainTurns.Zip(BareChainTurns, (chain, bare) => bare.ServerCpuMicrosecondsPerRequest == 0 ? 0
-            : Math.Round(chain.ServerCpuMicrosecondsPerRequest / bare.ServerCpuMicrosecondsPerRequest, 3))];
+    public IEnumerable<RunReport> AllTurns => ChainTurns.Concat(BareChainTurns).Concat(LibrariesChainTurns);
 
-    public double CpuOverBareChain => CpuRatios.Order().ElementAt(CpuRatios.Count / 2);
+    public IReadOnlyList<double> CpuRatios => Ratios(ChainTurns, BareChainTurns, Cpu);
+
+    public double CpuOverBareChain => Median(CpuRatios);
+
+    public IReadOnlyList<double> P50Ratios => Ratios(ChainTurns, BareChainTurns, P50);
+
+    public double P50OverBareChain => Median(P50Ratios);
+
+    public double? LibrariesChainCpuOverBareChain => WithLibraries(() => Median(Ratios(LibrariesChainTurns, BareChainTurns, Cpu)));
+
+    public double? LibrariesChainP50OverBareChain => WithLibraries(() => Median(Ratios(LibrariesChainTurns, BareChainTurns, P50)));
+
+    public double? CpuOverLibrariesChain => WithLibraries(() => Median(Ratios(ChainTurns, LibrariesChainTurns, Cpu)));
+
+    public double? P50OverLibrariesChain => WithLibraries(() => Median(Ratios(ChainTurns, LibrariesChainTurns, P50)));
+
+    private static double Cpu(RunReport run) => run.ServerCpuMicrosecondsPerRequest;
+
+    private static double P50(RunReport run) => run.P50;
+
+    private double? WithLibraries(Func<double> ratio) => LibrariesChainTurns.Count == 0 ? null : ratio();
+
+    private static IReadOnlyList<double> Ratios(IReadOnlyList<RunReport> turns, IReadOnlyList<RunReport> references, Func<RunReport, double> measure) =>
+        [.. turns.Zip(references, (turn, reference) => measure(reference) == 0 ? 0 : Math.Round(measure(turn) / measure(reference), 3))];
+
+    private static double Median(IReadOnlyList<double> ratios) => ratios.Order().ElementAt(ratios.Count / 2);
 }
 
 internal sealed record ProcessReport(string Name, double IdleMegabytes, double AfterLoadMegabytes);
@@ -291,7 +354,7 @@ internal sealed record AppHostReport(double SecondsToFirst200, IReadOnlyList<Run
 
 internal sealed record BenchmarkReport(
     DateTimeOffset Started, int Cores, string Runtime, string Configuration, double DurationSeconds, double WarmupSeconds, int Connections,
-    IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<RunReport> Runs, IReadOnlyList<EqualLoadReport> EqualLoad, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
+    IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<RunReport> Runs, IReadOnlyList<InTurnsReport> EqualLoad, IReadOnlyList<InTurnsReport> Serial, IReadOnlyList<ProcessReport> Processes, IReadOnlyList<WrkReport> Wrk, AppHostReport? AppHost)
 {
     /// <summary>The goals, each against the bare chain, at the cluster's trace sampling (docs/performance.md).</summary>
     public const double CpuGoal = 1.4;
@@ -304,8 +367,8 @@ internal sealed record BenchmarkReport(
     /// <summary>Server CPU per request of the chain over the bare chain's, at 50 connections.</summary>
     public double CpuOverBareChain => CpuOverBareChainOf(RunNames.Chain);
 
-    /// <summary>The chain's serial p50 over the bare chain's.</summary>
-    public double SerialOverBareChain => SerialOverBareChainOf(RunNames.ChainSerial);
+    /// <summary>The chain's serial p50 over the bare chain's, in turns.</summary>
+    public double SerialOverBareChain => SerialTurns(RunNames.ChainSerial).P50OverBareChain;
 
     /// <summary>How much of the bare chain's throughput the chain keeps, at 50 connections.</summary>
     public double ThroughputOverBareChain => ThroughputOverBareChainOf(RunNames.Chain);
@@ -314,14 +377,13 @@ internal sealed record BenchmarkReport(
     public double HealthApiAfterLoadMegabytes => Processes.Single(process => process.Name == ResourceNames.HealthApi).AfterLoadMegabytes;
 
     /// <summary>Server CPU per request of the chain over the bare chain's, both at the same paced rate.</summary>
-    public double CpuOverBareChainAtEqualLoad => EqualLoad.Single(load => load.Chain == RunNames.Chain).CpuOverBareChain;
+    public double CpuOverBareChainAtEqualLoad => EqualLoadTurns(RunNames.Chain).CpuOverBareChain;
 
-    public double EveryRequestTracedCpuOverBareChainAtEqualLoad =>
-        EqualLoad.Single(load => load.Chain == RunNames.Chain + RunNames.EveryRequestTracedLabel).CpuOverBareChain;
+    public double EveryRequestTracedCpuOverBareChainAtEqualLoad => EqualLoadTurns(RunNames.Chain + RunNames.EveryRequestTracedLabel).CpuOverBareChain;
 
     public double EveryRequestTracedCpuOverBareChain => CpuOverBareChainOf(RunNames.Chain + RunNames.EveryRequestTracedLabel);
 
-    public double EveryRequestTracedSerialOverBareChain => SerialOverBareChainOf(RunNames.ChainSerial + RunNames.EveryRequestTracedLabel);
+    public double EveryRequestTracedSerialOverBareChain => SerialTurns(RunNames.ChainSerial + RunNames.EveryRequestTracedLabel).P50OverBareChain;
 
     public double EveryRequestTracedThroughputOverBareChain => ThroughputOverBareChainOf(RunNames.Chain + RunNames.EveryRequestTracedLabel);
 
@@ -331,14 +393,18 @@ internal sealed record BenchmarkReport(
     /// <summary>The libraries chain against the bare chain: what the features' libraries cost before any code of ours.</summary>
     public double LibrariesChainCpuOverBareChain => CpuOverBareChainOf(RunNames.LibrariesChain);
 
-    public double LibrariesChainSerialOverBareChain => SerialOverBareChainOf(RunNames.LibrariesChainSerial);
+    public double? LibrariesChainCpuOverBareChainAtEqualLoad => EqualLoadTurns(RunNames.Chain).LibrariesChainCpuOverBareChain;
+
+    public double? LibrariesChainSerialOverBareChain => SerialTurns(RunNames.ChainSerial).LibrariesChainP50OverBareChain;
 
     public double LibrariesChainThroughputOverBareChain => ThroughputOverBareChainOf(RunNames.LibrariesChain);
 
     /// <summary>The chain against the libraries chain: what our code adds to the libraries.</summary>
     public double CpuOverLibrariesChain => Ratio(Run(RunNames.Chain).ServerCpuMicrosecondsPerRequest, Run(RunNames.LibrariesChain).ServerCpuMicrosecondsPerRequest);
 
-    public double SerialOverLibrariesChain => Ratio(Run(RunNames.ChainSerial).P50, Run(RunNames.LibrariesChainSerial).P50);
+    public double? CpuOverLibrariesChainAtEqualLoad => EqualLoadTurns(RunNames.Chain).CpuOverLibrariesChain;
+
+    public double? SerialOverLibrariesChain => SerialTurns(RunNames.ChainSerial).P50OverLibrariesChain;
 
     public double ThroughputOverLibrariesChain => Ratio(Run(RunNames.Chain).RequestsPerSecond, Run(RunNames.LibrariesChain).RequestsPerSecond);
 
@@ -350,7 +416,9 @@ internal sealed record BenchmarkReport(
     private double CpuOverBareChainOf(string chain) =>
         Ratio(Run(chain).ServerCpuMicrosecondsPerRequest, Run(RunNames.BareChain).ServerCpuMicrosecondsPerRequest);
 
-    private double SerialOverBareChainOf(string chain) => Ratio(Run(chain).P50, Run(RunNames.BareChainSerial).P50);
+    private InTurnsReport EqualLoadTurns(string chain) => EqualLoad.Single(turns => turns.Chain == chain);
+
+    private InTurnsReport SerialTurns(string chain) => Serial.Single(turns => turns.Chain == chain);
 
     private double ThroughputOverBareChainOf(string chain) => Ratio(Run(chain).RequestsPerSecond, Run(RunNames.BareChain).RequestsPerSecond);
 

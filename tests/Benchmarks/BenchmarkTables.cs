@@ -26,20 +26,19 @@ internal static class BenchmarkTables
             // Not the goal's measure: steady between runs, for comparing builds, but the paced load's wake-ups weigh on both chains alike.
             [$"… at equal load ({report.EqualLoad[0].RequestsPerSecond:0} req/s each)", Times(report.CpuOverBareChainAtEqualLoad),
                 "(compares builds)", Times(report.EveryRequestTracedCpuOverBareChainAtEqualLoad)],
-            ["serial p50 ÷ bare chain's", Times(report.SerialOverBareChain), AtMost(report.SerialOverBareChain, BenchmarkReport.SerialLatencyGoal), Times(report.EveryRequestTracedSerialOverBareChain)],
+            ["serial p50 ÷ bare chain's (in turns)", Times(report.SerialOverBareChain), AtMost(report.SerialOverBareChain, BenchmarkReport.SerialLatencyGoal), Times(report.EveryRequestTracedSerialOverBareChain)],
             ["req/s ÷ bare chain's", $"{report.ThroughputOverBareChain:0.00}", $"≥ {BenchmarkReport.ThroughputGoal:0.0#} {Mark(report.ThroughputOverBareChain >= BenchmarkReport.ThroughputGoal)}", $"{report.EveryRequestTracedThroughputOverBareChain:0.00}"],
             ["health-api RSS after load", Mb(report.HealthApiAfterLoadMegabytes), $"≤ {Mb(BenchmarkReport.HealthApiMemoryGoalMegabytes)} {Mark(report.HealthApiAfterLoadMegabytes <= BenchmarkReport.HealthApiMemoryGoalMegabytes)}", Mb(report.EveryRequestTracedHealthApiAfterLoadMegabytes)],
         ])).Append('\n');
-        text.Append(LoadReport.Table(["at equal load, in turns", "chain CPU/req", "bare chain CPU/req", "ratio"],
-            report.EqualLoad.SelectMany(load => load.ChainTurns.Select((chain, turn) => new[]
-            {
-                $"{load.Chain}, turn {turn + 1}", $"{chain.ServerCpuMicrosecondsPerRequest:0} µs",
-                $"{load.BareChainTurns[turn].ServerCpuMicrosecondsPerRequest:0} µs", Times(load.CpuRatios[turn]),
-            })))).Append("The ratio at equal load is the median of the three turns'.\n\n");
+        text.Append(Turns(report.EqualLoad, "at equal load, in turns", "CPU/req", run => $"{run.ServerCpuMicrosecondsPerRequest:0} µs", load => load.CpuRatios))
+            .Append("The ratio at equal load is the median of the three turns'.\n\n");
+        text.Append(Turns(report.Serial, "serial, in turns", "p50", run => Ms(run.P50), load => load.P50Ratios))
+            .Append("The serial ratio is the median of the three turns'.\n\n");
         text.Append(LoadReport.Table(["the features' libraries, none of our code", "libraries chain ÷ bare chain", "chain ÷ libraries chain"],
         [
             ["server CPU/req", Times(report.LibrariesChainCpuOverBareChain), Times(report.CpuOverLibrariesChain)],
-            ["serial p50", Times(report.LibrariesChainSerialOverBareChain), Times(report.SerialOverLibrariesChain)],
+            ["… at equal load (in turns)", Times(report.LibrariesChainCpuOverBareChainAtEqualLoad), Times(report.CpuOverLibrariesChainAtEqualLoad)],
+            ["serial p50 (in turns)", Times(report.LibrariesChainSerialOverBareChain), Times(report.SerialOverLibrariesChain)],
             ["req/s", $"{report.LibrariesChainThroughputOverBareChain:0.00}", $"{report.ThroughputOverLibrariesChain:0.00}"],
         ])).Append('\n');
         text.Append(CultureInfo.InvariantCulture,
@@ -77,6 +76,16 @@ internal static class BenchmarkTables
             $"{run.ServerCpuMicrosecondsPerRequest:0} µs ({run.ServerProcesses} proc)",
         }));
 
+    /// <summary>Each turn of each set: the chain's, the bare chain's and the libraries chain's measure, and the chain's ratio to the bare chain.</summary>
+    private static string Turns(IEnumerable<InTurnsReport> sets, string title, string measure, Func<RunReport, string> format,
+        Func<InTurnsReport, IReadOnlyList<double>> ratios) =>
+        LoadReport.Table([title, $"chain {measure}", $"bare chain {measure}", $"libraries chain {measure}", "chain ÷ bare"],
+            sets.SelectMany(set => set.ChainTurns.Select((chain, turn) => new[]
+            {
+                $"{set.Chain}, turn {turn + 1}", format(chain), format(set.BareChainTurns[turn]),
+                turn < set.LibrariesChainTurns.Count ? format(set.LibrariesChainTurns[turn]) : "—", Times(ratios(set)[turn]),
+            })));
+
     private static string Ms(double milliseconds) => milliseconds.ToString(milliseconds < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture) + " ms";
 
     private static string Mb(double megabytes) => megabytes.ToString("0", CultureInfo.InvariantCulture) + " MB";
@@ -85,7 +94,7 @@ internal static class BenchmarkTables
 
     private static string Inverse(double ratio) => ratio == 0 ? "∞" : (1 / ratio).ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static string Times(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
+    private static string Times(double? ratio) => ratio is { } value ? value.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
 
     private static string AtMost(double ratio, double goal) => $"≤ {Times(goal)} {Mark(ratio <= goal)}";
 

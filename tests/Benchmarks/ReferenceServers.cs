@@ -17,7 +17,8 @@ namespace NutritionAspire.Benchmarks;
 /// The yardsticks the chain is measured against, each run in a process of its own: one HTTP hop that parses the
 /// calculator body and answers JSON, one gRPC unary round trip that answers what it is sent, and the bare chain: the
 /// chain's topology built from the same libraries with nothing else (no telemetry, validation, retries, deadlines
-/// or logs). A front that parses the body and calls three gRPC echoes at once, one of which calls three more. The
+/// or logs). A front that parses the body and calls three gRPC echoes, the third with the first's answer as health-api
+/// calls recommendations-grpc with bmr-grpc's; the third calls three more at once. The
 /// libraries chain is the bare chain with the libraries behind the chain's features switched on, and none of our code.
 /// </summary>
 internal static class ReferenceServers
@@ -61,6 +62,11 @@ internal static class ReferenceServers
         }
 
         var app = builder.Build();
+        if (libraries)
+        {
+            app.MapPrometheusScrapingEndpoint();
+        }
+
         if (libraries && !grpc)
         {
             app.UseExceptionHandler();
@@ -89,7 +95,7 @@ internal static class ReferenceServers
                         return Results.BadRequest();
                     }
 
-                    await fanOut.CallAllAsync(new Message { Weight = body.Weight, Height = body.Height, Text = body.ActivityIntensity }, cancellationToken);
+                    await fanOut.CallAsTheFrontAsync(new Message { Weight = body.Weight, Height = body.Height, Text = body.ActivityIntensity }, cancellationToken);
                     return Results.Json(new SingleHopAnswer(200, body), ReferenceJsonContext.Default.SingleHopAnswer);
                 });
                 break;
@@ -103,7 +109,8 @@ internal static class ReferenceServers
 
     /// <summary>
     /// The libraries as the chain's features use them: OpenTelemetry tracing (the sampler from the environment, as
-    /// the services read it), metrics and logs with no exporter, and problem details; the calls' resilience is in
+    /// the services read it) and logs with no exporter, metrics read by a Prometheus exporter as the services' are, and
+    /// problem details; the calls' resilience is in
     /// <see cref="EchoFanOut"/>.
     /// </summary>
     private static void AddFeatureLibraries(WebApplicationBuilder builder)
@@ -114,7 +121,7 @@ internal static class ReferenceServers
                 .AddAspNetCoreInstrumentation()
                 .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true)
                 .AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation());
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddPrometheusExporter());
         builder.Services.AddProblemDetails();
     }
 
@@ -134,7 +141,7 @@ internal static class ReferenceServers
 }
 
 /// <summary>
-/// A long-lived channel to each downstream echo, all called at once as the chain's callers do; with the features'
+/// A long-lived channel to each downstream echo, called as the chain's callers call theirs; with the features'
 /// libraries, each call goes through a Polly retry and circuit breaker with a deadline and a linked cancellation.
 /// </summary>
 internal sealed class EchoFanOut(IReadOnlyList<int> ports, bool withLibraries) : IDisposable
@@ -148,15 +155,31 @@ internal sealed class EchoFanOut(IReadOnlyList<int> ports, bool withLibraries) :
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions { ShouldHandle = new PredicateBuilder().Handle<RpcException>() })
         .Build())];
 
-    public Task<Message[]> CallAllAsync(Message message, CancellationToken cancellationToken) => withLibraries
-        ? Task.WhenAll(_channels.Select((channel, index) => _pipelines[index].ExecuteAsync(
+    /// <summary>Every downstream at once, as recommendations-grpc calls water, proteins and calories.</summary>
+    public Task<Message[]> CallAllAsync(Message message, CancellationToken cancellationToken) =>
+        Task.WhenAll(_channels.Select((_, index) => CallAsync(index, message, cancellationToken)));
+
+    /// <summary>
+    /// The first two downstreams at once and the third as soon as the first has answered, as health-api calls
+    /// recommendations-grpc with bmr-grpc's answer: the chain's longest path has two round trips from the front.
+    /// </summary>
+    public async Task CallAsTheFrontAsync(Message message, CancellationToken cancellationToken)
+    {
+        var first = CallAsync(0, message, cancellationToken);
+        var second = CallAsync(1, message, cancellationToken);
+        await Task.WhenAll(first, second, ThirdAsync());
+
+        async Task<Message> ThirdAsync() => await CallAsync(2, await first, cancellationToken);
+    }
+
+    private Task<Message> CallAsync(int index, Message message, CancellationToken cancellationToken) => withLibraries
+        ? _pipelines[index].ExecuteAsync(
             async token =>
             {
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);
-                return await new EchoService.EchoServiceClient(channel).SayHelloAsync(message, deadline: DateTime.UtcNow + s_deadline, cancellationToken: linked.Token);
-            }, cancellationToken).AsTask()))
-        : Task.WhenAll(_channels.Select(channel =>
-            new EchoService.EchoServiceClient(channel).SayHelloAsync(message, cancellationToken: cancellationToken).ResponseAsync));
+                return await new EchoService.EchoServiceClient(_channels[index]).SayHelloAsync(message, deadline: DateTime.UtcNow + s_deadline, cancellationToken: linked.Token);
+            }, cancellationToken).AsTask()
+        : new EchoService.EchoServiceClient(_channels[index]).SayHelloAsync(message, cancellationToken: cancellationToken).ResponseAsync;
 
     public void Dispose()
     {

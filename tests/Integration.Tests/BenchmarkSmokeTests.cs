@@ -49,22 +49,32 @@ public sealed class BenchmarkSmokeTests
             // The ratios to the bare chain are in the report, at both samplings.
             Assert.True(report.RootElement.GetProperty("cpuOverBareChain").GetDouble() > 0);
             Assert.True(report.RootElement.GetProperty("everyRequestTracedCpuOverBareChain").GetDouble() > 0);
-            // And at equal load: each chain and the bare chain in three paced turns each, every turn answered.
-            var equalLoad = report.RootElement.GetProperty("equalLoad").EnumerateArray().ToList();
-            Assert.Equal(2, equalLoad.Count);
-            Assert.All(equalLoad, load =>
+            // And in turns: at equal load and in series, each chain and the bare chain three turns each (the libraries
+            // chain too at the cluster's sampling), every turn answered.
+            foreach (var set in new[] { "equalLoad", "serial" })
             {
-                Assert.Equal(3, load.GetProperty("cpuRatios").GetArrayLength());
-                Assert.All(load.GetProperty("chainTurns").EnumerateArray().Concat(load.GetProperty("bareChainTurns").EnumerateArray()), turn =>
+                var turns = report.RootElement.GetProperty(set).EnumerateArray().ToList();
+                Assert.Equal(2, turns.Count);
+                Assert.Equal([3, 0], turns.Select(load => load.GetProperty("librariesChainTurns").GetArrayLength()));
+                Assert.All(turns, load =>
                 {
-                    Assert.True(turn.GetProperty("requests").GetInt64() > 0, turn.ToString());
-                    Assert.Equal(0, turn.GetProperty("errors").GetInt64());
+                    Assert.Equal(3, load.GetProperty("cpuRatios").GetArrayLength());
+                    Assert.All(load.GetProperty("chainTurns").EnumerateArray().Concat(load.GetProperty("bareChainTurns").EnumerateArray())
+                        .Concat(load.GetProperty("librariesChainTurns").EnumerateArray()), turn =>
+                    {
+                        Assert.True(turn.GetProperty("requests").GetInt64() > 0, turn.ToString());
+                        Assert.Equal(0, turn.GetProperty("errors").GetInt64());
+                    });
                 });
-            });
+            }
+
             Assert.True(report.RootElement.GetProperty("cpuOverBareChainAtEqualLoad").GetDouble() > 0);
+            Assert.True(report.RootElement.GetProperty("serialOverBareChain").GetDouble() > 0);
             // And against the libraries chain, whose seven processes are measured like the others.
             Assert.True(report.RootElement.GetProperty("librariesChainCpuOverBareChain").GetDouble() > 0);
             Assert.True(report.RootElement.GetProperty("cpuOverLibrariesChain").GetDouble() > 0);
+            Assert.True(report.RootElement.GetProperty("cpuOverLibrariesChainAtEqualLoad").GetDouble() > 0);
+            Assert.True(report.RootElement.GetProperty("serialOverLibrariesChain").GetDouble() > 0);
             Assert.Equal(7, processes.Count(process => process.GetProperty("name").GetString()!.StartsWith("libraries ", StringComparison.Ordinal)));
         }
         finally

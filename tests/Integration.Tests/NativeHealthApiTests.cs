@@ -76,9 +76,9 @@ public sealed class NativeHealthApiTests : IAsyncLifetime
         }
 
         var sources = Path.Combine(_work, "src");
+        Directory.CreateDirectory(sources);
         foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", ".editorconfig" })
         {
-            Directory.CreateDirectory(sources);
             File.Copy(Path.Combine(RepositoryPaths.Root, file), Path.Combine(sources, file));
         }
 
