@@ -223,9 +223,9 @@ internal static class Benchmark
     private static async Task<InTurnsReport> InTurnsAsync(Contender chain, Contender bare, Contender? libraries, int connections, double? rate,
         BenchmarkOptions options, CancellationToken cancellationToken)
     {
-        Console.WriteLine($"  {chain.Name}, {bare.Name}{(libraries is null ? "" : $", {libraries.Name}")} in turns, "
-            + $"{(rate is null ? $"{connections} connection(s)" : $"{rate:0} req/s each")}, {InTurnsReport.Rounds} turns each");
         Contender[] contenders = libraries is null ? [chain, bare] : [chain, bare, libraries];
+        Console.WriteLine($"  in turns, {(rate is null ? $"{connections} connection(s)" : $"{rate:0} req/s each")}, {InTurnsReport.Rounds} turns each: "
+            + string.Join(" / ", contenders.Select(contender => contender.Name)));
         var loads = new List<LoadRun>();
         try
         {
