@@ -18,8 +18,8 @@ namespace NutritionAspire.Benchmarks;
 /// calculator body and answers JSON, one gRPC unary round trip that answers what it is sent, and the bare chain: the
 /// chain's topology built from the same libraries with nothing else (no telemetry, validation, retries, deadlines
 /// or logs). A front that parses the body and calls three gRPC echoes, the third with the first's answer as health-api
-/// calls recommendations-grpc with bmr-grpc's; the third calls three more at once. The
-/// libraries chain is the bare chain with the libraries behind the chain's features switched on, and none of our code.
+/// calls recommendations-grpc with bmr-grpc's; the third calls three more at once. The libraries chain is the bare
+/// chain with the libraries behind the chain's features switched on, and none of our code.
 /// </summary>
 internal static class ReferenceServers
 {
@@ -110,8 +110,7 @@ internal static class ReferenceServers
     /// <summary>
     /// The libraries as the chain's features use them: OpenTelemetry tracing (the sampler from the environment, as
     /// the services read it) and logs with no exporter, metrics read by a Prometheus exporter as the services' are, and
-    /// problem details; the calls' resilience is in
-    /// <see cref="EchoFanOut"/>.
+    /// problem details; the calls' resilience is in <see cref="EchoFanOut"/>.
     /// </summary>
     private static void AddFeatureLibraries(WebApplicationBuilder builder)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text;
 using NutritionAspire.Tests;
 
@@ -35,10 +34,7 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public static AppHostProcess Start(IReadOnlyDictionary<string, string> environment)
     {
-        var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var program = Path.Combine(RepositoryPaths.Root, "AppHost", "bin", configuration, "net10.0",
-            OperatingSystem.IsWindows() ? "NutritionAspire.AppHost.exe" : "NutritionAspire.AppHost");
-        var start = new ProcessStartInfo(program)
+        var start = new ProcessStartInfo(BuiltPrograms.AppHost)
         {
             WorkingDirectory = Path.Combine(RepositoryPaths.Root, "AppHost"),
             RedirectStandardOutput = true,
@@ -63,7 +59,7 @@ public sealed class AppHostProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var appHost = new AppHostProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}."));
+        var appHost = new AppHostProcess(Process.Start(start) ?? throw new InvalidOperationException($"Could not start {BuiltPrograms.AppHost}."));
         appHost._process.OutputDataReceived += (_, line) => appHost.Append(line.Data);
         appHost._process.ErrorDataReceived += (_, line) => appHost.Append(line.Data);
         appHost._process.BeginOutputReadLine();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Reflection;
 using System.Text;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -20,9 +19,6 @@ namespace NutritionAspire.Integration.Tests;
 /// </summary>
 public sealed class BareChainReferenceTests
 {
-    private static readonly string s_configuration =
-        typeof(BareChainReferenceTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
     /// <summary>
     /// How long the first echo holds its answer unless the third is called meanwhile: long enough for the second call,
     /// sent at the same moment, to arrive on a busy machine.
@@ -38,10 +34,9 @@ public sealed class BareChainReferenceTests
         await using var second = await EchoServer.StartAsync(calls, "second");
         await using var third = await EchoServer.StartAsync(calls, "third");
         var frontPort = Loopback.UnusedPort();
-        var benchmark = Path.Combine(RepositoryPaths.Root, "tests", "Benchmarks", "bin", s_configuration, "net10.0", "NutritionAspire.Benchmarks.dll");
         // The serve mode writes no logs, so its output needs no reading.
         using var front = Process.Start(new ProcessStartInfo("dotnet",
-            [benchmark, "serve", "bare-front", $"{frontPort}", $"{first.Port}", $"{second.Port}", $"{third.Port}"]))!;
+            [BuiltPrograms.Benchmark, "serve", "bare-front", $"{frontPort}", $"{first.Port}", $"{second.Port}", $"{third.Port}"]))!;
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://{Loopback.Address(frontPort)}"), Timeout = TimeSpan.FromSeconds(30) };

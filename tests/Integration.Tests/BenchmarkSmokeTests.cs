@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using NutritionAspire.Tests;
 
@@ -11,19 +10,15 @@ namespace NutritionAspire.Integration.Tests;
 [Collection(SharedNutritionApp.Name)]
 public sealed class BenchmarkSmokeTests
 {
-    private static readonly string s_configuration =
-        typeof(BenchmarkSmokeTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
     [Fact]
     public async Task TheBenchmarkRunsEveryPhaseAndWritesItsReport()
     {
-        var benchmark = Path.Combine(RepositoryPaths.Root, "tests", "Benchmarks", "bin", s_configuration, "net10.0", "NutritionAspire.Benchmarks.dll");
         var output = Path.Combine(Path.GetTempPath(), $"nutrition-benchmark-{Guid.NewGuid():N}.json");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(3));
         try
         {
-            var run = await ProcessRunner.RunAsync("dotnet", [benchmark, "--smoke", "--output", output], RepositoryPaths.Root, timeout.Token);
+            var run = await ProcessRunner.RunAsync("dotnet", [BuiltPrograms.Benchmark, "--smoke", "--output", output], RepositoryPaths.Root, timeout.Token);
 
             Assert.True(run.ExitCode == 0, run.Output + run.Error);
             Assert.Contains("server CPU/req ÷ bare chain's", run.Output, StringComparison.Ordinal);
