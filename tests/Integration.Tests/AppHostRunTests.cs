@@ -27,6 +27,10 @@ public sealed class AppHostRunTests
         await using var appHost = AppHostProcess.Start(new Dictionary<string, string>(ide.Environment.Concat(ContainerEngines.UnreachableEnvironment)));
 
         await appHost.WaitForOutputAsync(AppHostProcess.StartedLine, s_startTimeout, Cancellation);
+        // "Started" comes before the services behind WaitFor are launched: health-api's session follows recommendations-grpc's health.
+        var expected = NutritionServiceProjects().Count();
+        await Eventually.ReturnsAsync(token => Task.FromResult(ide.Requests.Count >= expected ? "all asked for" : null),
+            s_startTimeout, () => $"the IDE was asked for {ide.Requests.Count} of {expected} run sessions", Cancellation);
 
         var projects = ide.Requests
             .Select(request => Assert.Single(request["launch_configurations"]!.AsArray(), IsProject)!.AsObject())
